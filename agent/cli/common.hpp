@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/cli/arguments.hpp>
+#include <agent/ipc/client.hpp>
+#include <agent/util/result.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedz::cli {
+
+// Exit codes (DESIGN §3), BSD sysexits where one fits better than 1.
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failure = 1;
+inline constexpr int k_exit_usage = 2;
+inline constexpr int k_exit_unavailable = 69; // EX_UNAVAILABLE
+inline constexpr int k_exit_permission = 77;  // EX_NOPERM
+
+int exit_code_for(const Error& error);
+
+// Prints "feedz-agent: error: <message>" to stderr and returns the matching exit code.
+int report(const Error& error);
+
+// One command of the command line.
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    std::string_view help; // usage line(s) and options, shown by `COMMAND --help`
+    std::vector<OptionSpec> options;
+    int (*run)(Arguments& arguments, char** argv);
+};
+
+// Connects to the agent, starting one if none runs.
+Result<AgentClient> connect_agent();
+
+// This program's own path (/proc/self/exe), used to start the agent.
+std::string own_executable();
+
+// The command tables of each file, assembled by cli.cpp.
+const Command& login_command();
+const Command& logout_command();
+const Command& list_command();
+const Command& enable_command();
+const Command& disable_command();
+const Command& serve_command();
+const Command& stop_command();
+
+} // namespace feedz::cli

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+#include <agent/cli/common.hpp>
+#include <agent/cli/secret_input.hpp>
+#include <agent/core/feed.hpp>
+#include <agent/core/token.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace feedz::cli {
+
+namespace {
+
+struct LoginRequest {
+    TokenInfo info;
+    std::vector<Feed> feeds;
+};
+
+// Everything but the token, checked before the token is even asked for.
+Result<LoginRequest> parse_request(const Arguments& arguments) {
+    if (!arguments.positional().empty()) {
+        return make_error(Errc::invalid_argument,
+                          "unexpected argument '" + arguments.positional().front()
+                              + "'; give feeds with --feed (see `feedz-agent login --help`)");
+    }
+    if (arguments.has("pat") && arguments.has("pat-stdin")) {
+        return make_error(Errc::invalid_argument,
+                          "give the token with --pat or --pat-stdin, not both");
+    }
+    LoginRequest request;
+    for (const auto& text : arguments.values("feed")) {
+        auto feed = parse_feed(text);
+        if (!feed) {
+            return feed.error();
+        }
+        request.feeds.push_back(*feed);
+        request.info.scopes.push_back(feed->root);
+    }
+    if (request.info.scopes.empty()) {
+        // A Feedz token works for every feed its user can reach.
+        request.info.scopes.emplace_back(k_default_host_root);
+    }
+    if (auto name = arguments.value("name")) {
+        request.info.name = *name;
+    } else if (!request.feeds.empty()) {
+        request.info.name = request.feeds.front().org + "/" + request.feeds.front().repo;
+    } else {
+        request.info.name = "default";
+    }
+    FEEDZ_TRY(validate_token_name(request.info.name));
+    if (auto access = arguments.value("access")) {
+        auto level = access_from_string(*access);
+        if (!level || *level == Access::unknown) {
+            return make_error(Errc::invalid_argument,
+                              "unknown access level '" + *access
+                                  + "': use read, read-write or full (as shown on Feedz)");
+        }
+        request.info.access = *level;
+    }
+    if (auto expires = arguments.value("expires")) {
+        auto date = parse_date(*expires);
+        if (!date) {
+            return make_error(Errc::invalid_argument,
+                              "bad expiry date '" + *expires
+                                  + "': use YYYY-MM-DD, e.g. 2027-01-31");
+        }
+        if (*date < today_utc()) {
+            return make_error(Errc::invalid_argument,
+                              "the expiry date " + *expires
+                                  + " is in the past: this token no longer works; create a new "
+                                    "one on Feedz");
+        }
+        request.info.expires = date;
+    }
+    return request;
+}
+
+Result<SecretString> read_token(Arguments& arguments, char** argv) {
+    if (arguments.has("pat")) {
+        std::fprintf(stderr,
+                     "feedz-agent: note: --pat leaves the token in your shell history and shows "
+                     "it to `ps`; prefer --pat-stdin or the prompt\n");
+        SecretString secret(arguments.value("pat").value_or(""));
+        // Wipe our copies; /proc/<pid>/cmdline shows the wiped argv from here on.
+        arguments.wipe("pat");
+        if (auto index = arguments.argv_index("pat")) {
+            char* text = argv[*index];
+            if (std::strncmp(text, "--pat=", 6) == 0) {
+                text += 6;
+            }
+            wipe_memory(text, std::strlen(text));
+        }
+        return secret;
+    }
+    if (arguments.has("pat-stdin")) {
+        return read_secret_from_stdin();
+    }
+    return prompt_secret("Feedz personal access token (input hidden): ");
+}
+
+std::string describe_scopes(const std::vector<std::string>& scopes) {
+    std::string text;
+    for (const auto& scope : scopes) {
+        text += (text.empty() ? "" : ", ") + scope;
+    }
+    return text;
+}
+
+int run_login(Arguments& arguments, char** argv) {
+    auto request = parse_request(arguments);
+    if (!request) {
+        return report(request.error());
+    }
+    auto secret = read_token(arguments, argv);
+    if (!secret) {
+        return report(secret.error());
+    }
+    if (auto valid = validate_token(secret->view()); !valid) {
+        return report(valid.error());
+    }
+    request->info.prefix = token_prefix(secret->view());
+
+    auto agent = connect_agent();
+    if (!agent) {
+        return report(agent.error());
+    }
+    auto stored = agent->store(request->info, *secret);
+    if (!stored) {
+        return report(stored.error());
+    }
+    const TokenInfo& info = request->info;
+    std::printf("Stored token '%s' (%s) in the %s store for %s.\n",
+                info.name.c_str(),
+                info.display().c_str(),
+                agent->greeting().store.c_str(),
+                describe_scopes(info.scopes).c_str());
+    if (*stored) {
+        std::printf("Note: the same token is also stored as '%s'; remove one with "
+                    "`feedz-agent logout NAME`.\n",
+                    (*stored)->c_str());
+    }
+    if (auto days = days_until_expiry(info, today_utc()); days && *days <= k_expiry_warning_days) {
+        std::printf("Warning: it expires on %s (in %lld day%s); create a new one on Feedz soon.\n",
+                    format_date(*info.expires).c_str(),
+                    static_cast<long long>(*days),
+                    *days == 1 ? "" : "s");
+    }
+    if (!arguments.has("no-verify")) {
+        std::printf("The token was not checked against the feed: this version of feedz-agent "
+                    "does not verify tokens yet.\n");
+    }
+    return k_exit_ok;
+}
+
+} // namespace
+
+const Command& login_command() {
+    static const Command command{
+        "login",
+        "store a personal access token for one or more feeds",
+        "usage: feedz-agent login [--pat TOKEN | --pat-stdin] [--feed FEED]... [--name NAME]\n"
+        "                         [--access read|read-write|full] [--expires YYYY-MM-DD]\n"
+        "                         [--no-verify]\n"
+        "\n"
+        "Stores a Feedz personal access token in the keychain, through the agent. Without\n"
+        "--pat or --pat-stdin the token is asked for on the terminal without echo.\n"
+        "\n"
+        "options:\n"
+        "  --pat TOKEN        the token (visible in shell history and `ps`: prefer the others)\n"
+        "  --pat-stdin        read the token from standard input\n"
+        "  --feed FEED        a feed the token is for (repeatable); without one, every feed on\n"
+        "                     https://f.feedz.io/. FEED is org/repo, a feed URL, a NuGet\n"
+        "                     .../nuget/index.json URL or an npm .../npm/ URL\n"
+        "  --name NAME        what to call the token (default: org/repo of the first feed)\n"
+        "  --access LEVEL     the token's level on Feedz: read, read-write or full; lets the\n"
+        "                     agent pick the least privileged token for each operation\n"
+        "  --expires DATE     the token's expiry date (YYYY-MM-DD, UTC); an expired token is\n"
+        "                     never handed out\n"
+        "  --no-verify        do not check the token against the feed\n"
+        "\n"
+        "Logging in again under the same name replaces the token.\n",
+        {{"pat", true, false},
+         {"pat-stdin", false, false},
+         {"feed", true, true},
+         {"name", true, false},
+         {"access", true, false},
+         {"expires", true, false},
+         {"no-verify", false, false}},
+        run_login,
+    };
+    return command;
+}
+
+} // namespace feedz::cli

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+#include "feed.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+namespace feedz {
+
+namespace {
+
+std::string to_lower(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    return lower;
+}
+
+bool is_loopback_host(std::string_view host) {
+    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+bool is_valid_host(std::string_view host) {
+    if (host.empty()) {
+        return false;
+    }
+    if (host.front() == '[') {
+        return host.size() > 2 && host.back() == ']'
+               && std::all_of(host.begin() + 1, host.end() - 1, [](unsigned char c) {
+                      return std::isxdigit(c) || c == ':' || c == '.';
+                  });
+    }
+    return std::all_of(host.begin(), host.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+    });
+}
+
+// One path segment of an org or repo name: what Feedz allows in its URLs.
+bool is_valid_name_segment(std::string_view segment) {
+    return !segment.empty() && segment != "." && segment != ".."
+           && std::all_of(segment.begin(), segment.end(), [](unsigned char c) {
+                  return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+              });
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> segments;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
+        if (end > start) {
+            segments.push_back(path.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return segments;
+}
+
+Error feed_error(std::string_view text, std::string_view reason) {
+    std::string message = "not a feed: '" + std::string(text) + "'";
+    if (!reason.empty()) {
+        message += " (" + std::string(reason) + ")";
+    }
+    return make_error(Errc::invalid_argument, message + "\n" + accepted_feed_forms());
+}
+
+Feed make_feed(std::string origin, std::string_view org, std::string_view repo) {
+    Feed feed;
+    feed.origin = std::move(origin);
+    feed.org = org;
+    feed.repo = repo;
+    feed.root = feed.origin + feed.org + "/" + feed.repo + "/";
+    return feed;
+}
+
+} // namespace
+
+Result<NormalizedUrl> normalize_url(std::string_view url) {
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return make_error(Errc::invalid_argument, "not a URL: '" + std::string(url) + "'");
+    }
+    std::string scheme = to_lower(url.substr(0, scheme_end));
+    if (scheme != "https" && scheme != "http") {
+        return make_error(Errc::invalid_argument,
+                          "unsupported scheme '" + scheme + "' in '" + std::string(url)
+                              + "': use https://");
+    }
+    std::string_view rest = url.substr(scheme_end + 3);
+    std::size_t authority_end = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, authority_end);
+    std::string_view path_and_more =
+        authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+    if (authority.find('@') != std::string_view::npos) {
+        return make_error(Errc::invalid_argument,
+                          "a feed URL must not contain a user name or password: give the token "
+                          "with --pat, --pat-stdin or at the prompt");
+    }
+
+    std::string host;
+    std::string_view port_text;
+    if (!authority.empty() && authority.front() == '[') {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            return make_error(Errc::invalid_argument, "bad host in '" + std::string(url) + "'");
+        }
+        host = to_lower(authority.substr(0, close + 1));
+        if (close + 1 < authority.size()) {
+            if (authority[close + 1] != ':') {
+                return make_error(Errc::invalid_argument, "bad host in '" + std::string(url) + "'");
+            }
+            port_text = authority.substr(close + 2);
+        }
+    } else {
+        auto colon = authority.find(':');
+        host = to_lower(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+        }
+    }
+    if (!is_valid_host(host)) {
+        return make_error(Errc::invalid_argument, "bad host in '" + std::string(url) + "'");
+    }
+    std::string port;
+    if (!port_text.empty()) {
+        unsigned value = 0;
+        auto [end, ec] =
+            std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+        if (ec != std::errc() || end != port_text.data() + port_text.size() || value == 0
+            || value > 65535) {
+            return make_error(Errc::invalid_argument, "bad port in '" + std::string(url) + "'");
+        }
+        bool is_default = (scheme == "https" && value == 443) || (scheme == "http" && value == 80);
+        if (!is_default) {
+            port = ":" + std::to_string(value);
+        }
+    }
+    if (scheme == "http" && !is_loopback_host(host)) {
+        return make_error(Errc::invalid_argument,
+                          "refusing plain http for '" + std::string(url)
+                              + "': tokens would cross the network unencrypted; use https://");
+    }
+
+    NormalizedUrl normalized;
+    normalized.origin = scheme + "://" + host + port + "/";
+    std::string_view path = path_and_more.substr(0, path_and_more.find_first_of("?#"));
+    normalized.path = path.empty() ? "/" : std::string(path);
+    normalized.text = scheme + "://" + host + port + normalized.path;
+    return normalized;
+}
+
+std::string accepted_feed_forms() {
+    return "a feed is one of:\n"
+           "  org/repo                                      (on https://f.feedz.io/)\n"
+           "  https://f.feedz.io/org/repo/                  (the feed root)\n"
+           "  https://f.feedz.io/org/repo/nuget/index.json  (the NuGet v3 source)\n"
+           "  https://f.feedz.io/org/repo/npm/              (the npm registry)";
+}
+
+Result<Feed> parse_feed(std::string_view text) {
+    if (text.empty()) {
+        return feed_error(text, "empty");
+    }
+    if (text.find("://") == std::string_view::npos) {
+        auto segments = split_path(text);
+        bool well_formed =
+            segments.size() == 2 && text.front() != '/' && text.find("//") == std::string_view::npos
+            && is_valid_name_segment(segments[0]) && is_valid_name_segment(segments[1]);
+        if (!well_formed) {
+            return feed_error(text, "");
+        }
+        return make_feed(std::string(k_default_host_root), segments[0], segments[1]);
+    }
+
+    auto url = normalize_url(text);
+    if (!url) {
+        return feed_error(text, url.error().message);
+    }
+    if (text.find_first_of("?#") != std::string_view::npos) {
+        return feed_error(text, "a feed URL has no query or fragment");
+    }
+    auto segments = split_path(url->path);
+    bool ok = false;
+    if (segments.size() == 2) {
+        ok = true;
+    } else if (segments.size() == 3) {
+        ok = segments[2] == "nuget" || segments[2] == "npm";
+    } else if (segments.size() == 4) {
+        ok = segments[2] == "nuget" && segments[3] == "index.json";
+    }
+    if (!ok || !is_valid_name_segment(segments[0]) || !is_valid_name_segment(segments[1])) {
+        return feed_error(text, "expected /org/repo/ after the host");
+    }
+    return make_feed(url->origin, segments[0], segments[1]);
+}
+
+bool scope_covers(std::string_view scope, std::string_view url) {
+    if (url.starts_with(scope)) {
+        return true;
+    }
+    // "https://h/acme/pkgs" names the feed root itself.
+    return scope.size() == url.size() + 1 && scope.back() == '/' && scope.starts_with(url);
+}
+
+} // namespace feedz

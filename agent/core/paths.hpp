@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/util/result.hpp>
+
+#include <string>
+
+namespace feedz {
+
+// The user's home directory ($HOME, else the password database).
+std::string home_directory();
+
+// $XDG_STATE_HOME/feedz-agent (default ~/.local/state/feedz-agent): audit log, managed.json.
+std::string state_directory();
+
+// Where the agent listens: $FEEDZ_AGENT_SOCKET, else $XDG_RUNTIME_DIR/feedz-agent/agent.sock,
+// else state_directory()/agent.sock.
+std::string agent_socket_path();
+
+// Creates `directory` (and parents) for our private use and checks that it is a real
+// directory (not a symlink) owned by us with no access for group or others.
+Result<void> ensure_private_directory(const std::string& directory);
+
+} // namespace feedz

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+#include "client.hpp"
+
+#include <agent/core/paths.hpp>
+#include <agent/core/token_json.hpp>
+#include <agent/util/file.hpp>
+#include <agent/util/system_error.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+extern char** environ;
+
+namespace feedz {
+
+namespace {
+
+// A reply may wait on the keychain (a D-Bus call times out after 25 s).
+constexpr MessageChannel::Timeouts k_client_timeouts{std::chrono::seconds(35),
+                                                     std::chrono::seconds(5)};
+
+Error unavailable(const std::string& socket_path, const std::string& why) {
+    return make_error(Errc::agent_unavailable,
+                      "no feedz-agent answers on " + socket_path + " (" + why
+                          + "); start one with `feedz-agent serve`");
+}
+
+Result<Fd> connect_socket(const std::string& socket_path) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (socket_path.size() >= sizeof(address.sun_path)) {
+        return make_error(Errc::invalid_argument,
+                          "socket path " + socket_path + " is longer than "
+                              + std::to_string(sizeof(address.sun_path) - 1)
+                              + " bytes; set FEEDZ_AGENT_SOCKET to a shorter path");
+    }
+    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) {
+        return make_error(Errc::io_error, "cannot create a socket: " + errno_text(errno));
+    }
+    while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+        if (errno == EINTR) {
+            continue;
+        }
+        return unavailable(socket_path, errno_text(errno));
+    }
+    return fd;
+}
+
+Result<Greeting> parse_greeting(const nlohmann::json& header) {
+    Greeting greeting;
+    auto protocol = header.find("protocol");
+    if (header.value("agent", "") != "feedz-agent" || protocol == header.end()
+        || !protocol->is_number_integer()) {
+        return make_error(Errc::protocol_error,
+                          "the program on the agent socket is not feedz-agent");
+    }
+    greeting.protocol = protocol->get<int>();
+    greeting.version = header.value("version", "");
+    greeting.pid = header.value("pid", 0L);
+    greeting.store = header.value("store", "");
+    if (greeting.protocol != k_protocol_version) {
+        return make_error(Errc::protocol_error,
+                          "the running agent speaks protocol " + std::to_string(greeting.protocol)
+                              + " (version " + greeting.version + "), this client speaks "
+                              + std::to_string(k_protocol_version)
+                              + "; restart it: feedz-agent stop");
+    }
+    return greeting;
+}
+
+// Runs `agent_executable serve --on-demand`, which returns once the agent listens (or has
+// failed, with the reason on stderr).
+Result<void> start_agent(const std::string& agent_executable, std::chrono::milliseconds timeout) {
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return make_error(Errc::io_error, "cannot create a pipe: " + errno_text(errno));
+    }
+    Fd read_end(pipe_fds[0]);
+    Fd write_end(pipe_fds[1]);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, write_end.get(), 2);
+    std::string serve = "serve";
+    std::string on_demand = "--on-demand";
+    std::string program = agent_executable;
+    char* argv[] = {program.data(), serve.data(), on_demand.data(), nullptr};
+    pid_t pid = 0;
+    int spawn_error = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    write_end.reset();
+    if (spawn_error != 0) {
+        return make_error(Errc::agent_unavailable,
+                          "cannot start the agent (" + agent_executable
+                              + "): " + errno_text(spawn_error));
+    }
+
+    std::string output;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd descriptor{read_end.get(), POLLIN, 0};
+        int ready = ::poll(&descriptor, 1, static_cast<int>(std::max<long>(0, left.count())));
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready <= 0) {
+            ::kill(pid, SIGTERM);
+            ::waitpid(pid, nullptr, 0);
+            return make_error(Errc::timeout,
+                              "the agent did not start within " + std::to_string(timeout.count())
+                                  + " ms");
+        }
+        char buffer[1024];
+        ssize_t n = ::read(read_end.get(), buffer, sizeof(buffer));
+        if (n <= 0) {
+            break;
+        }
+        if (output.size() < 8192) {
+            output.append(buffer, static_cast<std::size_t>(n));
+        }
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        return {};
+    }
+    while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) {
+        output.pop_back();
+    }
+    constexpr std::string_view prefix = "feedz-agent: ";
+    if (output.starts_with(prefix)) {
+        output.erase(0, prefix.size());
+    }
+    return make_error(
+        Errc::agent_unavailable,
+        "cannot start the agent: "
+            + (output.empty() ? std::string("it exited without saying why") : output));
+}
+
+} // namespace
+
+Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
+    auto fd = connect_socket(socket_path);
+    if (!fd) {
+        return fd.error();
+    }
+    MessageChannel channel(std::move(*fd), k_client_timeouts);
+    auto hello = channel.read();
+    if (!hello) {
+        return unavailable(socket_path, hello.error().message);
+    }
+    if (!*hello) {
+        return unavailable(socket_path, "it closed the connection; it may be refusing this user");
+    }
+    auto greeting = parse_greeting((*hello)->header);
+    if (!greeting) {
+        return greeting.error();
+    }
+    AgentClient client(std::move(channel));
+    client.m_greeting = std::move(*greeting);
+    return client;
+}
+
+Result<AgentClient> AgentClient::connect(const ConnectOptions& options) {
+    auto client = connect_to_running_agent(options.socket_path);
+    if (client || client.error().code != Errc::agent_unavailable
+        || options.agent_executable.empty()) {
+        return client;
+    }
+    // Start one, with a lock so that concurrent clients start one agent between them.
+    FEEDZ_TRY(ensure_private_directory(parent_directory(options.socket_path)));
+    auto lock = FileLock::acquire(options.socket_path + ".start.lock",
+                                  static_cast<int>(options.start_timeout.count()));
+    if (!lock) {
+        return lock.error();
+    }
+    client = connect_to_running_agent(options.socket_path);
+    if (client) {
+        return client;
+    }
+    if (auto started = start_agent(options.agent_executable, options.start_timeout); !started) {
+        // Someone may have started one without our lock (`feedz-agent serve` by hand).
+        client = connect_to_running_agent(options.socket_path);
+        return client ? std::move(client) : Result<AgentClient>(started.error());
+    }
+    auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
+    while (true) {
+        client = connect_to_running_agent(options.socket_path);
+        if (client || client.error().code != Errc::agent_unavailable
+            || std::chrono::steady_clock::now() >= deadline) {
+            return client;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+Result<Message> AgentClient::call(const nlohmann::json& request, const SecretString* secret) {
+    FEEDZ_TRY(m_channel.write(request, secret));
+    auto reply = m_channel.read();
+    if (!reply) {
+        return reply.error();
+    }
+    if (!*reply) {
+        return make_error(Errc::agent_unavailable, "the agent closed the connection");
+    }
+    if (auto error = reply_error((*reply)->header)) {
+        return *error;
+    }
+    return std::move(**reply);
+}
+
+Result<TokenLookup> AgentClient::get(std::string_view url, Operation operation) {
+    auto reply = call({{"op", "get"}, {"url", url}, {"operation", to_string(operation)}});
+    if (!reply) {
+        return reply.error();
+    }
+    TokenLookup result;
+    const auto& header = reply->header;
+    if (auto token = header.find("token"); token != header.end() && !token->is_null()) {
+        auto info = token_info_from_json(*token);
+        if (!info) {
+            return info.error();
+        }
+        if (reply->secret.empty()) {
+            return make_error(Errc::protocol_error, "the agent sent a token without its secret");
+        }
+        result.token = std::move(*info);
+        result.secret = std::move(reply->secret);
+    }
+    if (auto rejected = header.find("rejected"); rejected != header.end() && rejected->is_array()) {
+        for (const auto& entry : *rejected) {
+            auto info = token_info_from_json(entry.value("token", nlohmann::json()));
+            if (!info) {
+                return info.error();
+            }
+            std::string reason = entry.value("reason", "");
+            Rejection why = reason == "expired"               ? Rejection::expired
+                            : reason == "insufficient_access" ? Rejection::insufficient_access
+                                                              : Rejection::disabled;
+            result.rejected.push_back({std::move(*info), why});
+        }
+    }
+    return result;
+}
+
+Result<std::optional<std::string>> AgentClient::store(const TokenInfo& info,
+                                                      const SecretString& secret) {
+    auto reply = call({{"op", "store"}, {"token", to_json(info)}, {"secret_length", secret.size()}},
+                      &secret);
+    if (!reply) {
+        return reply.error();
+    }
+    if (auto same = reply->header.find("same_token_as");
+        same != reply->header.end() && same->is_string()) {
+        return std::optional<std::string>(same->get<std::string>());
+    }
+    return std::optional<std::string>();
+}
+
+Result<bool> AgentClient::erase(std::string_view name) {
+    auto reply = call({{"op", "erase"}, {"name", name}});
+    if (!reply) {
+        return reply.error();
+    }
+    return reply->header.value("erased", 0) > 0;
+}
+
+Result<std::size_t> AgentClient::erase_all() {
+    auto reply = call({{"op", "erase"}, {"all", true}});
+    if (!reply) {
+        return reply.error();
+    }
+    return reply->header.value("erased", std::size_t{0});
+}
+
+Result<std::vector<TokenInfo>> AgentClient::list() {
+    auto reply = call({{"op", "list"}});
+    if (!reply) {
+        return reply.error();
+    }
+    std::vector<TokenInfo> tokens;
+    auto entries = reply->header.find("tokens");
+    if (entries == reply->header.end() || !entries->is_array()) {
+        return make_error(Errc::protocol_error, "list reply without tokens");
+    }
+    for (const auto& entry : *entries) {
+        auto info = token_info_from_json(entry);
+        if (!info) {
+            return info.error();
+        }
+        tokens.push_back(std::move(*info));
+    }
+    return tokens;
+}
+
+Result<TokenInfo> AgentClient::set_disabled(std::string_view name, bool disabled) {
+    auto reply = call({{"op", disabled ? "disable" : "enable"}, {"name", name}});
+    if (!reply) {
+        return reply.error();
+    }
+    return token_info_from_json(reply->header.value("token", nlohmann::json()));
+}
+
+Result<AgentStatus> AgentClient::status() {
+    auto reply = call({{"op", "status"}});
+    if (!reply) {
+        return reply.error();
+    }
+    const auto& header = reply->header;
+    AgentStatus status;
+    status.greeting = m_greeting;
+    status.socket = header.value("socket", "");
+    status.tokens = header.value("tokens", std::size_t{0});
+    status.on_demand = header.value("on_demand", false);
+    status.idle_timeout_seconds = header.value("idle_timeout", 0L);
+    status.uptime_seconds = header.value("uptime", 0L);
+    if (auto store_error = header.find("store_error");
+        store_error != header.end() && store_error->is_object()) {
+        status.store_error = Error{errc_from_string(store_error->value("code", "internal")),
+                                   store_error->value("message", "")};
+    }
+    return status;
+}
+
+Result<void> AgentClient::stop() {
+    auto reply = call({{"op", "stop"}});
+    if (!reply) {
+        return reply.error();
+    }
+    return {};
+}
+
+} // namespace feedz

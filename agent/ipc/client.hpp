@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/core/token.hpp>
+#include <agent/core/token_set.hpp>
+#include <agent/ipc/wire.hpp>
+#include <agent/util/result.hpp>
+#include <agent/util/secret_string.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedz {
+
+// What the agent says about itself when a client connects.
+struct Greeting {
+    int protocol = 0;
+    std::string version;
+    long pid = 0;
+    std::string store;
+};
+
+struct AgentStatus {
+    Greeting greeting;
+    std::string socket;
+    std::size_t tokens = 0;
+    bool on_demand = false;
+    long idle_timeout_seconds = 0;
+    long uptime_seconds = 0;
+    std::optional<Error> store_error; // why the store cannot be read right now, if it cannot
+};
+
+// How connect() finds and, if needed, starts the agent.
+struct ConnectOptions {
+    std::string socket_path;
+    // The feedz-agent executable to run `serve --on-demand` with when no agent answers;
+    // empty = never start one.
+    std::string agent_executable;
+    std::chrono::milliseconds start_timeout{5000};
+};
+
+// A connection to the per-user agent. One request at a time; keep it open for many.
+class AgentClient {
+public:
+    static Result<AgentClient> connect(const ConnectOptions& options);
+
+    const Greeting& greeting() const { return m_greeting; }
+
+    // The token for `operation` on `url`.
+    Result<TokenLookup> get(std::string_view url, Operation operation);
+
+    // Stores a token (the agent sets its prefix and creation time). Returns the name of
+    // another token that is the same token, if there is one.
+    Result<std::optional<std::string>> store(const TokenInfo& info, const SecretString& secret);
+
+    // Removes the token `name`; false when there was none.
+    Result<bool> erase(std::string_view name);
+
+    // Removes every token; returns how many there were.
+    Result<std::size_t> erase_all();
+
+    Result<std::vector<TokenInfo>> list();
+
+    // Marks `name` disabled (kept, never served) or enabled; returns its new metadata.
+    Result<TokenInfo> set_disabled(std::string_view name, bool disabled);
+
+    Result<AgentStatus> status();
+
+    // Asks the agent to exit.
+    Result<void> stop();
+
+private:
+    friend Result<AgentClient> connect_to_running_agent(const std::string& socket_path);
+
+    explicit AgentClient(MessageChannel channel)
+        : m_channel(std::move(channel)) {}
+
+    // Sends a request and returns the successful reply (errors become an Error).
+    Result<Message> call(const nlohmann::json& request, const SecretString* secret = nullptr);
+
+    MessageChannel m_channel;
+    Greeting m_greeting;
+};
+
+// Connects to `socket_path` without starting anything; Errc::agent_unavailable when nothing
+// listens there.
+Result<AgentClient> connect_to_running_agent(const std::string& socket_path);
+
+} // namespace feedz

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+#include "wire.hpp"
+
+#include <agent/util/system_error.hpp>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace feedz {
+
+namespace {
+
+// Room for a full header line plus a secret that follows it.
+constexpr std::size_t k_buffer_size = k_max_header_bytes + k_max_secret_bytes + 2;
+
+int remaining_ms(std::chrono::steady_clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return left.count() <= 0 ? 0 : static_cast<int>(left.count());
+}
+
+} // namespace
+
+MessageChannel::MessageChannel(Fd fd, Timeouts timeouts)
+    : m_fd(std::move(fd))
+    , m_timeouts(timeouts)
+    , m_buffer(new char[k_buffer_size]) {}
+
+MessageChannel::~MessageChannel() {
+    // The buffer may have held a secret.
+    if (m_buffer) {
+        wipe_memory(m_buffer.get(), k_buffer_size);
+    }
+}
+
+void MessageChannel::discard(std::size_t count) {
+    wipe_memory(m_buffer.get() + m_begin, count);
+    m_begin += count;
+    if (m_begin == m_end) {
+        m_begin = m_end = 0;
+    }
+}
+
+Result<bool> MessageChannel::fill(std::chrono::steady_clock::time_point deadline) {
+    if (m_end == k_buffer_size) {
+        // Move unread bytes to the front to make room.
+        std::memmove(m_buffer.get(), m_buffer.get() + m_begin, m_end - m_begin);
+        wipe_memory(m_buffer.get() + (m_end - m_begin), m_begin);
+        m_end -= m_begin;
+        m_begin = 0;
+        if (m_end == k_buffer_size) {
+            return make_error(Errc::protocol_error, "message too large");
+        }
+    }
+    while (true) {
+        pollfd descriptor{m_fd.get(), POLLIN, 0};
+        int ready = ::poll(&descriptor, 1, remaining_ms(deadline));
+        if (ready < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return make_error(Errc::io_error, "poll failed: " + errno_text(errno));
+        }
+        if (ready == 0) {
+            return make_error(Errc::timeout, "timed out waiting for the peer");
+        }
+        ssize_t n = ::recv(m_fd.get(), m_buffer.get() + m_end, k_buffer_size - m_end, 0);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
+            return make_error(Errc::io_error, "connection failed: " + errno_text(errno));
+        }
+        if (n == 0) {
+            return false;
+        }
+        m_end += static_cast<std::size_t>(n);
+        return true;
+    }
+}
+
+Result<std::optional<Message>> MessageChannel::read() {
+    using Clock = std::chrono::steady_clock;
+    // Wait for the first byte with the idle timeout, then for the rest with the transfer one.
+    if (m_begin == m_end) {
+        auto more = fill(Clock::now() + m_timeouts.idle);
+        if (!more) {
+            return more.error();
+        }
+        if (!*more) {
+            return std::optional<Message>();
+        }
+    }
+    auto deadline = Clock::now() + m_timeouts.transfer;
+
+    std::size_t scanned = 0;
+    const char* newline = nullptr;
+    while (true) {
+        newline = static_cast<const char*>(
+            std::memchr(m_buffer.get() + m_begin + scanned, '\n', m_end - m_begin - scanned));
+        if (newline != nullptr) {
+            break;
+        }
+        scanned = m_end - m_begin;
+        if (scanned > k_max_header_bytes) {
+            return make_error(Errc::protocol_error,
+                              "message header longer than " + std::to_string(k_max_header_bytes)
+                                  + " bytes");
+        }
+        auto more = fill(deadline);
+        if (!more) {
+            return more.error();
+        }
+        if (!*more) {
+            return make_error(Errc::protocol_error, "connection closed in the middle of a message");
+        }
+    }
+    std::size_t line_length = static_cast<std::size_t>(newline - (m_buffer.get() + m_begin));
+    if (line_length > k_max_header_bytes) {
+        return make_error(Errc::protocol_error,
+                          "message header longer than " + std::to_string(k_max_header_bytes)
+                              + " bytes");
+    }
+    Message message;
+    message.header = nlohmann::json::parse(
+        m_buffer.get() + m_begin, m_buffer.get() + m_begin + line_length, nullptr, false);
+    discard(line_length + 1);
+    if (message.header.is_discarded() || !message.header.is_object()) {
+        return make_error(Errc::protocol_error, "message is not a JSON object");
+    }
+
+    auto length_field = message.header.find("secret_length");
+    if (length_field == message.header.end()) {
+        return std::optional<Message>(std::move(message));
+    }
+    if (!length_field->is_number_unsigned() || length_field->get<std::size_t>() == 0
+        || length_field->get<std::size_t>() > k_max_secret_bytes) {
+        return make_error(Errc::protocol_error,
+                          "secret_length must be between 1 and "
+                              + std::to_string(k_max_secret_bytes));
+    }
+    std::size_t secret_length = length_field->get<std::size_t>();
+    while (m_end - m_begin < secret_length + 1) {
+        auto more = fill(deadline);
+        if (!more) {
+            return more.error();
+        }
+        if (!*more) {
+            return make_error(Errc::protocol_error, "connection closed in the middle of a secret");
+        }
+    }
+    if (m_buffer[m_begin + secret_length] != '\n') {
+        discard(secret_length);
+        return make_error(Errc::protocol_error, "secret is not followed by a newline");
+    }
+    message.secret = SecretString(std::string_view(m_buffer.get() + m_begin, secret_length));
+    discard(secret_length + 1);
+    return std::optional<Message>(std::move(message));
+}
+
+Result<void> MessageChannel::write(const nlohmann::json& header, const SecretString* secret) {
+    std::string line = header.dump();
+    line += '\n';
+    static char newline = '\n';
+    iovec parts[3] = {
+        {line.data(), line.size()},
+        {secret != nullptr ? const_cast<char*>(secret->view().data()) : nullptr,
+         secret != nullptr ? secret->size() : 0},
+        {&newline, secret != nullptr ? 1U : 0U},
+    };
+    std::size_t part = 0;
+    while (part < 3) {
+        msghdr message{};
+        message.msg_iov = parts + part;
+        message.msg_iovlen = 3 - part;
+        // MSG_NOSIGNAL: a vanished peer is an error here, not a SIGPIPE.
+        ssize_t sent = ::sendmsg(m_fd.get(), &message, MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return make_error(Errc::io_error, "cannot send: " + errno_text(errno));
+        }
+        auto left = static_cast<std::size_t>(sent);
+        while (part < 3 && left >= parts[part].iov_len) {
+            left -= parts[part].iov_len;
+            ++part;
+        }
+        if (part < 3) {
+            parts[part].iov_base = static_cast<char*>(parts[part].iov_base) + left;
+            parts[part].iov_len -= left;
+        }
+    }
+    return {};
+}
+
+nlohmann::json error_reply(const Error& error) {
+    return {{"ok", false},
+            {"error", {{"code", to_string(error.code)}, {"message", error.message}}}};
+}
+
+std::optional<Error> reply_error(const nlohmann::json& reply) {
+    auto ok = reply.find("ok");
+    if (ok == reply.end() || !ok->is_boolean()) {
+        return make_error(Errc::protocol_error, "reply without \"ok\"");
+    }
+    if (ok->get<bool>()) {
+        return std::nullopt;
+    }
+    Error error{Errc::internal, "the agent reported an unspecified error"};
+    if (auto details = reply.find("error"); details != reply.end() && details->is_object()) {
+        if (auto code = details->find("code"); code != details->end() && code->is_string()) {
+            error.code = errc_from_string(code->get<std::string>());
+        }
+        if (auto message = details->find("message");
+            message != details->end() && message->is_string()) {
+            error.message = message->get<std::string>();
+        }
+    }
+    return error;
+}
+
+} // namespace feedz

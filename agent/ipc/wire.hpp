@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/util/fd.hpp>
+#include <agent/util/result.hpp>
+#include <agent/util/secret_string.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+namespace feedz {
+
+// The agent's socket protocol; PROTOCOL.md is the specification.
+inline constexpr int k_protocol_version = 1;
+
+// A header line longer than this is refused (the connection is then closed).
+inline constexpr std::size_t k_max_header_bytes = 64 * 1024;
+
+// A secret longer than this is refused.
+inline constexpr std::size_t k_max_secret_bytes = 4096;
+
+// One message: a JSON object on one line and, when the header says "secret_length": N, the N
+// bytes of a secret and a newline after it. Secrets never go into the JSON, so the JSON can be
+// logged, and a secret is read straight into a SecretString.
+struct Message {
+    nlohmann::json header;
+    SecretString secret;
+};
+
+// Reads and writes messages on a connected stream socket. Reads wait at most `idle` for a
+// message to begin and at most `transfer` for the rest of it, so a half-sent request cannot
+// hold a connection (and its thread) forever.
+class MessageChannel {
+public:
+    struct Timeouts {
+        std::chrono::milliseconds idle;
+        std::chrono::milliseconds transfer;
+    };
+
+    MessageChannel(Fd fd, Timeouts timeouts);
+    MessageChannel(MessageChannel&&) noexcept = default;
+    MessageChannel& operator=(MessageChannel&&) noexcept = default;
+    ~MessageChannel();
+
+    // The next message; nullopt when the peer closed the connection between messages.
+    Result<std::optional<Message>> read();
+
+    Result<void> write(const nlohmann::json& header, const SecretString* secret = nullptr);
+
+    int fd() const { return m_fd.get(); }
+
+    void close() { m_fd.reset(); }
+
+    void set_timeouts(Timeouts timeouts) { m_timeouts = timeouts; }
+
+private:
+    // Fills the buffer with at least one more byte; false on orderly EOF.
+    Result<bool> fill(std::chrono::steady_clock::time_point deadline);
+
+    void discard(std::size_t count);
+
+    Fd m_fd;
+    Timeouts m_timeouts;
+    std::unique_ptr<char[]> m_buffer;
+    std::size_t m_begin = 0;
+    std::size_t m_end = 0;
+};
+
+// A failure reply: {"ok": false, "error": {"code": ..., "message": ...}}.
+nlohmann::json error_reply(const Error& error);
+
+// The Error in a failure reply, or nullopt for {"ok": true, ...}. A reply that is neither is a
+// protocol error.
+std::optional<Error> reply_error(const nlohmann::json& reply);
+
+} // namespace feedz

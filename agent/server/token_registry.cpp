@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include "token_registry.hpp"
+
+#include <agent/core/fingerprint.hpp>
+
+namespace feedz {
+
+namespace {
+
+void add_fingerprint(StoredToken& token) {
+    token.info.fingerprint = fingerprint(token.secret.view());
+}
+
+bool same_metadata(const TokenInfo& a, const TokenInfo& b) {
+    return a.name == b.name && a.prefix == b.prefix && a.scopes == b.scopes && a.access == b.access
+           && a.expires == b.expires && a.created == b.created && a.disabled == b.disabled;
+}
+
+} // namespace
+
+TokenRegistry::TokenRegistry(SecretStore& store)
+    : m_store(store) {}
+
+Result<void> TokenRegistry::refresh() {
+    std::unique_lock lock(m_mutex);
+    return refresh_locked();
+}
+
+Result<void> TokenRegistry::refresh_locked() {
+    m_last_attempt = std::chrono::steady_clock::now();
+    auto listed = m_store.list();
+    if (!listed) {
+        m_tokens.clear();
+        m_error = listed.error();
+        return listed.error();
+    }
+    TokenSet fresh;
+    for (auto& info : *listed) {
+        const TokenInfo* cached = m_tokens.find(info.name);
+        if (cached != nullptr && same_metadata(*cached, info)) {
+            fresh.put(StoredToken{*cached, m_tokens.secret(info.name)->clone()});
+            continue;
+        }
+        auto loaded = m_store.get(info.name);
+        if (!loaded) {
+            m_tokens.clear();
+            m_error = loaded.error();
+            return loaded.error();
+        }
+        if (*loaded) {
+            add_fingerprint(**loaded);
+            fresh.put(std::move(**loaded));
+        }
+    }
+    m_tokens = std::move(fresh);
+    m_error.reset();
+    return {};
+}
+
+Result<void> TokenRegistry::recover_locked() {
+    if (!m_error) {
+        return {};
+    }
+    if (std::chrono::steady_clock::now() - m_last_attempt < std::chrono::seconds(1)) {
+        return *m_error;
+    }
+    return refresh_locked();
+}
+
+Result<TokenLookup> TokenRegistry::lookup(std::string_view url, Operation operation, Date today) {
+    {
+        std::shared_lock lock(m_mutex);
+        if (!m_error) {
+            return m_tokens.lookup(url, operation, today);
+        }
+    }
+    std::unique_lock lock(m_mutex);
+    FEEDZ_TRY(recover_locked());
+    return m_tokens.lookup(url, operation, today);
+}
+
+Result<void> TokenRegistry::store(StoredToken token) {
+    std::unique_lock lock(m_mutex);
+    FEEDZ_TRY(m_store.put(token));
+    add_fingerprint(token);
+    m_tokens.put(std::move(token));
+    return {};
+}
+
+Result<bool> TokenRegistry::erase(std::string_view name) {
+    std::unique_lock lock(m_mutex);
+    auto erased = m_store.erase(name);
+    if (!erased) {
+        return erased.error();
+    }
+    m_tokens.erase(name);
+    return erased;
+}
+
+Result<std::size_t> TokenRegistry::erase_all() {
+    std::unique_lock lock(m_mutex);
+    auto listed = m_store.list();
+    if (!listed) {
+        return listed.error();
+    }
+    std::size_t erased = 0;
+    for (const auto& info : *listed) {
+        auto result = m_store.erase(info.name);
+        if (!result) {
+            return result.error();
+        }
+        m_tokens.erase(info.name);
+        erased += *result ? 1U : 0U;
+    }
+    return erased;
+}
+
+Result<std::vector<TokenInfo>> TokenRegistry::list() {
+    std::unique_lock lock(m_mutex);
+    FEEDZ_TRY(refresh_locked());
+    auto infos = m_tokens.infos();
+    return std::vector<TokenInfo>(infos.begin(), infos.end());
+}
+
+Result<TokenInfo> TokenRegistry::set_disabled(std::string_view name, bool disabled) {
+    std::unique_lock lock(m_mutex);
+    auto stored = m_store.get(name);
+    if (!stored) {
+        return stored.error();
+    }
+    if (!*stored) {
+        return make_error(Errc::not_found,
+                          "no token named '" + std::string(name) + "'; see `feedz-agent list`");
+    }
+    StoredToken token = std::move(**stored);
+    if (token.info.disabled != disabled) {
+        token.info.disabled = disabled;
+        FEEDZ_TRY(m_store.put(token));
+    }
+    add_fingerprint(token);
+    TokenInfo info = token.info;
+    m_tokens.put(std::move(token));
+    return info;
+}
+
+std::optional<std::string> TokenRegistry::name_of_same_token(const std::string& fingerprint_text,
+                                                             std::string_view other_than) const {
+    std::shared_lock lock(m_mutex);
+    for (const auto& info : m_tokens.infos()) {
+        if (info.fingerprint == fingerprint_text && info.name != other_than) {
+            return info.name;
+        }
+    }
+    return std::nullopt;
+}
+
+std::size_t TokenRegistry::size() const {
+    std::shared_lock lock(m_mutex);
+    return m_tokens.size();
+}
+
+std::optional<Error> TokenRegistry::store_error() const {
+    std::shared_lock lock(m_mutex);
+    return m_error;
+}
+
+} // namespace feedz

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+#include "env_store.hpp"
+
+#include <agent/core/environment.hpp>
+#include <agent/core/feed.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace feedz {
+
+namespace {
+
+Error read_only_error() {
+    return make_error(Errc::read_only,
+                      "tokens from FEEDZ_PAT and FEEDZ_CREDENTIALS are read-only; change the "
+                      "environment variables instead");
+}
+
+// A FEEDZ_CREDENTIALS "feed": org/repo, a feed URL, or any URL prefix ("https://h/org/").
+Result<std::string> parse_scope(std::string_view text) {
+    if (text.find("://") == std::string_view::npos) {
+        auto feed = parse_feed(text);
+        if (!feed) {
+            return feed.error();
+        }
+        return feed->root;
+    }
+    auto url = normalize_url(text);
+    if (!url) {
+        return url.error();
+    }
+    std::string scope = url->text;
+    if (scope.back() != '/') {
+        scope += '/';
+    }
+    return scope;
+}
+
+StoredToken make_token(std::string name, std::string scope, std::string_view secret) {
+    StoredToken token;
+    token.info.name = std::move(name);
+    token.info.prefix = token_prefix(secret);
+    token.info.scopes = {std::move(scope)};
+    token.secret = SecretString(secret);
+    return token;
+}
+
+// Overwrites every string in `json` (the parsed tokens) before the document is freed.
+void wipe_strings(nlohmann::json& json) {
+    if (json.is_string()) {
+        auto& text = json.get_ref<std::string&>();
+        wipe_memory(text.data(), text.size());
+    } else if (json.is_structured()) {
+        for (auto& child : json) {
+            wipe_strings(child);
+        }
+    }
+}
+
+} // namespace
+
+Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
+                                  std::optional<std::string_view> credentials) {
+    EnvStore store;
+    if (pat) {
+        if (auto valid = validate_token(*pat); !valid) {
+            return make_error(Errc::invalid_argument, "FEEDZ_PAT: " + valid.error().message);
+        }
+        store.m_tokens.put(make_token("FEEDZ_PAT", std::string(k_default_host_root), *pat));
+    }
+    if (!credentials) {
+        return store;
+    }
+
+    // Never pass on the parser's message: it quotes the text around the error, which may be
+    // a token.
+    nlohmann::json json = nlohmann::json::parse(*credentials, nullptr, false);
+
+    struct Wiper {
+        nlohmann::json& json;
+
+        ~Wiper() { wipe_strings(json); }
+    } wiper{json};
+
+    const std::string expected_form =
+        "; expected [{\"feed\": \"org/repo or URL prefix\", \"token\": \"...\"}, ...]";
+    if (json.is_discarded() || !json.is_array()) {
+        return make_error(Errc::invalid_argument,
+                          "FEEDZ_CREDENTIALS is not a JSON list" + expected_form);
+    }
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const auto& entry = json[i];
+        std::string where = "FEEDZ_CREDENTIALS[" + std::to_string(i) + "]";
+        if (!entry.is_object() || !entry.contains("feed") || !entry["feed"].is_string()
+            || !entry.contains("token") || !entry["token"].is_string()) {
+            return make_error(Errc::invalid_argument,
+                              where + " needs string fields \"feed\" and \"token\""
+                                  + expected_form);
+        }
+        auto scope = parse_scope(entry["feed"].get_ref<const std::string&>());
+        if (!scope) {
+            return make_error(Errc::invalid_argument, where + ": " + scope.error().message);
+        }
+        const auto& secret = entry["token"].get_ref<const std::string&>();
+        if (auto valid = validate_token(secret); !valid) {
+            return make_error(Errc::invalid_argument, where + ": " + valid.error().message);
+        }
+        StoredToken token = make_token(where, std::move(*scope), secret);
+        if (auto access = entry.find("access"); access != entry.end()) {
+            auto level =
+                access->is_string() ? access_from_string(access->get<std::string>()) : std::nullopt;
+            if (!level) {
+                return make_error(Errc::invalid_argument,
+                                  where + ": \"access\" must be read, read-write or full");
+            }
+            token.info.access = *level;
+        }
+        store.m_tokens.put(std::move(token));
+    }
+    return store;
+}
+
+Result<EnvStore> EnvStore::from_environment() {
+    auto pat = get_env(k_env_pat);
+    auto credentials = get_env(k_env_credentials);
+    auto store = create(pat ? std::optional<std::string_view>(*pat) : std::nullopt,
+                        credentials ? std::optional<std::string_view>(*credentials) : std::nullopt);
+    if (pat) {
+        wipe_memory(pat->data(), pat->size());
+    }
+    if (credentials) {
+        wipe_memory(credentials->data(), credentials->size());
+    }
+    return store;
+}
+
+Result<std::optional<StoredToken>> EnvStore::get(std::string_view name) {
+    const TokenInfo* info = m_tokens.find(name);
+    if (info == nullptr) {
+        return std::optional<StoredToken>();
+    }
+    return std::optional<StoredToken>(StoredToken{*info, m_tokens.secret(name)->clone()});
+}
+
+Result<void> EnvStore::put(const StoredToken&) {
+    return read_only_error();
+}
+
+Result<bool> EnvStore::erase(std::string_view) {
+    return read_only_error();
+}
+
+Result<std::vector<TokenInfo>> EnvStore::list() {
+    auto infos = m_tokens.infos();
+    return std::vector<TokenInfo>(infos.begin(), infos.end());
+}
+
+} // namespace feedz

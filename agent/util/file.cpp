@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+#include "file.hpp"
+
+#include <agent/util/system_error.hpp>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace feedz {
+
+namespace {
+
+Error io_error(const std::string& what, const std::string& path, int error_number) {
+    return make_error(Errc::io_error, what + " " + path + ": " + errno_text(error_number));
+}
+
+Result<void> write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        ssize_t written = ::write(fd, data.data(), data.size());
+        if (written < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return io_error("cannot write", path, errno);
+        }
+        data.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return {};
+}
+
+Result<void> fsync_directory(const std::string& directory) {
+    Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir || ::fsync(dir.get()) != 0) {
+        return io_error("cannot sync directory", directory, errno);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<std::optional<std::string>> read_file(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) {
+            return std::optional<std::string>();
+        }
+        return io_error("cannot open", path, errno);
+    }
+    std::string content;
+    char buffer[16384];
+    while (true) {
+        ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return io_error("cannot read", path, errno);
+        }
+        if (n == 0) {
+            break;
+        }
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    return std::optional<std::string>(std::move(content));
+}
+
+std::string parent_directory(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) {
+        return ".";
+    }
+    if (slash == 0) {
+        return "/";
+    }
+    return path.substr(0, slash);
+}
+
+Result<void> make_directories(const std::string& path, mode_t mode) {
+    if (path.empty()) {
+        return {};
+    }
+
+    struct stat st {};
+
+    if (::stat(path.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            return make_error(Errc::io_error, path + " exists and is not a directory");
+        }
+        return {};
+    }
+    std::string parent = parent_directory(path);
+    if (parent != path && parent != "." && parent != "/") {
+        FEEDZ_TRY(make_directories(parent, mode));
+    }
+    if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
+        return io_error("cannot create directory", path, errno);
+    }
+    return {};
+}
+
+std::string resolve_symlinks(const std::string& path) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved) != nullptr) {
+        return resolved;
+    }
+    return path;
+}
+
+AtomicFile::AtomicFile(std::string path, std::string temp_path, Fd fd)
+    : m_path(std::move(path))
+    , m_temp_path(std::move(temp_path))
+    , m_fd(std::move(fd)) {}
+
+Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t default_mode) {
+    std::string path = resolve_symlinks(requested_path);
+    mode_t mode = default_mode;
+
+    struct stat st {};
+
+    if (::stat(path.c_str(), &st) == 0) {
+        mode = st.st_mode & 07777;
+    }
+    std::string temp_template = path + ".tmp.XXXXXX";
+    std::vector<char> name(temp_template.begin(), temp_template.end());
+    name.push_back('\0');
+    Fd fd(::mkostemp(name.data(), O_CLOEXEC));
+    if (!fd) {
+        return io_error("cannot create a temporary file next to", path, errno);
+    }
+    std::string temp_path(name.data());
+    // mkostemp creates 0600; set the final mode before any byte is written.
+    if (::fchmod(fd.get(), mode) != 0) {
+        int error_number = errno;
+        ::unlink(temp_path.c_str());
+        return io_error("cannot set the mode of", temp_path, error_number);
+    }
+    return AtomicFile(std::move(path), std::move(temp_path), std::move(fd));
+}
+
+AtomicFile::~AtomicFile() {
+    if (m_fd) {
+        m_fd.reset();
+        ::unlink(m_temp_path.c_str());
+    }
+}
+
+Result<void> AtomicFile::write(std::string_view data) {
+    return write_all(m_fd.get(), data, m_temp_path);
+}
+
+Result<void> AtomicFile::commit() {
+    if (::fsync(m_fd.get()) != 0) {
+        return io_error("cannot sync", m_temp_path, errno);
+    }
+    if (::close(m_fd.release()) != 0) {
+        int error_number = errno;
+        ::unlink(m_temp_path.c_str());
+        return io_error("cannot close", m_temp_path, error_number);
+    }
+    if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
+        int error_number = errno;
+        ::unlink(m_temp_path.c_str());
+        return make_error(Errc::io_error,
+                          "cannot rename " + m_temp_path + " to " + m_path + ": "
+                              + errno_text(error_number));
+    }
+    return fsync_directory(parent_directory(m_path));
+}
+
+Result<void> write_file_atomically(const std::string& path, std::string_view data, mode_t mode) {
+    auto file = AtomicFile::open(path, mode);
+    if (!file) {
+        return file.error();
+    }
+    FEEDZ_TRY(file->write(data));
+    return file->commit();
+}
+
+Result<FileLock> FileLock::acquire(const std::string& lock_path, int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (true) {
+        auto lock = try_acquire(lock_path);
+        if (!lock) {
+            return lock.error();
+        }
+        if (lock->has_value()) {
+            return std::move(**lock);
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return make_error(Errc::timeout,
+                              "timed out waiting for the lock " + lock_path
+                                  + " (another feedz-agent command is running)");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+Result<std::optional<FileLock>> FileLock::try_acquire(const std::string& lock_path) {
+    Fd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd) {
+        return io_error("cannot open lock file", lock_path, errno);
+    }
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) {
+            return std::optional<FileLock>();
+        }
+        return io_error("cannot lock", lock_path, errno);
+    }
+    return std::optional<FileLock>(FileLock(std::move(fd)));
+}
+
+} // namespace feedz

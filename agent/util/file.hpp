@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/util/fd.hpp>
+#include <agent/util/result.hpp>
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace feedz {
+
+// Contents of the file at `path`, or nullopt when it does not exist.
+Result<std::optional<std::string>> read_file(const std::string& path);
+
+// Creates `path` and its missing parents with `mode` (existing directories are left alone).
+Result<void> make_directories(const std::string& path, mode_t mode);
+
+// The directory part of `path` ("." when there is none).
+std::string parent_directory(const std::string& path);
+
+// `path` with a symlink chain resolved, so that writing replaces the link's target and not the
+// link (dotfiles are often symlinks into a repository). Missing files resolve to themselves.
+std::string resolve_symlinks(const std::string& path);
+
+// Writes a file by replacing it: a temporary file in the same directory (so the rename stays on
+// one filesystem), written, fsynced, renamed over `path`, then the directory fsynced. A reader
+// sees the old or the new content, never a mix. The file keeps the mode of the file it
+// replaces, or gets `default_mode` when new. An uncommitted AtomicFile removes its temporary.
+class AtomicFile {
+public:
+    static Result<AtomicFile> open(const std::string& path, mode_t default_mode);
+
+    AtomicFile(AtomicFile&& other) noexcept = default;
+    AtomicFile& operator=(AtomicFile&& other) noexcept = default;
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+
+    Result<void> write(std::string_view data);
+
+    Result<void> commit();
+
+private:
+    AtomicFile(std::string path, std::string temp_path, Fd fd);
+
+    std::string m_path;
+    std::string m_temp_path;
+    Fd m_fd;
+};
+
+// AtomicFile in one call.
+Result<void> write_file_atomically(const std::string& path, std::string_view data, mode_t mode);
+
+// An exclusive advisory lock (flock) on a lock file, held until destruction. Writers of the same
+// configuration file serialise on it.
+class FileLock {
+public:
+    // Waits up to `timeout_ms` for the lock on `lock_path` (created 0600 if missing).
+    static Result<FileLock> acquire(const std::string& lock_path, int timeout_ms);
+
+    // Takes the lock only if it is free right now; nullopt when someone else holds it.
+    static Result<std::optional<FileLock>> try_acquire(const std::string& lock_path);
+
+    int fd() const { return m_fd.get(); }
+
+private:
+    explicit FileLock(Fd fd)
+        : m_fd(std::move(fd)) {}
+
+    Fd m_fd;
+};
+
+} // namespace feedz
