@@ -44,6 +44,14 @@ void Arguments::wipe(std::string_view name) {
     }
 }
 
+std::string quote_argument(std::string_view argument) {
+    // A mistyped option may carry a token; show long arguments the way tokens are shown.
+    if (argument.size() >= 16) {
+        return "'" + std::string(argument.substr(0, 7)) + "…'";
+    }
+    return "'" + std::string(argument) + "'";
+}
+
 Result<Arguments> parse_arguments(int argc,
                                   char** argv,
                                   int first,
@@ -57,7 +65,7 @@ Result<Arguments> parse_arguments(int argc,
         if (only_positional || !arg.starts_with("--") || arg == "-") {
             if (!only_positional && arg.size() > 1 && arg.front() == '-' && arg != "-") {
                 return make_error(Errc::invalid_argument,
-                                  "unknown option '" + std::string(arg) + "' for '"
+                                  "unknown option " + quote_argument(arg) + " for '"
                                       + std::string(command) + "'" + help_hint);
             }
             arguments.m_positional.emplace_back(arg);
@@ -82,8 +90,8 @@ Result<Arguments> parse_arguments(int argc,
         });
         if (spec == specs.end()) {
             return make_error(Errc::invalid_argument,
-                              "unknown option '--" + std::string(name) + "' for '"
-                                  + std::string(command) + "'" + help_hint);
+                              "unknown option " + quote_argument("--" + std::string(name))
+                                  + " for '" + std::string(command) + "'" + help_hint);
         }
         if (!spec->repeatable && arguments.has(name)) {
             return make_error(Errc::invalid_argument,

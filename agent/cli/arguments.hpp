@@ -46,6 +46,10 @@ private:
     std::vector<std::string> m_positional;
 };
 
+// `argument` quoted for a message; long ones (possibly a token) only by their first 7
+// characters, the way tokens are shown.
+std::string quote_argument(std::string_view argument);
+
 // Parses argv[first..argc) for `command` against `specs`: "--opt value", "--opt=value",
 // flags, positional arguments, and "--" after which everything is positional. "--help" is
 // always accepted. An unknown option or a missing value is a usage error (Errc::invalid_argument).

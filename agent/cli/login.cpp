@@ -21,9 +21,17 @@ struct LoginRequest {
 // Everything but the token, checked before the token is even asked for.
 Result<LoginRequest> parse_request(const Arguments& arguments) {
     if (!arguments.positional().empty()) {
+        const std::string& argument = arguments.positional().front();
+        if (validate_token(argument)) {
+            return make_error(Errc::invalid_argument,
+                              "unexpected argument " + quote_argument(argument)
+                                  + ", which looks like a token: nothing was stored. Give the "
+                                    "token at the prompt or with --pat-stdin (and consider "
+                                    "it exposed in your shell history)");
+        }
         return make_error(Errc::invalid_argument,
-                          "unexpected argument '" + arguments.positional().front()
-                              + "'; give feeds with --feed (see `feedz-agent login --help`)");
+                          "unexpected argument " + quote_argument(argument)
+                              + "; give feeds with --feed (see `feedz-agent login --help`)");
     }
     if (arguments.has("pat") && arguments.has("pat-stdin")) {
         return make_error(Errc::invalid_argument,
