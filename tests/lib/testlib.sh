@@ -72,6 +72,10 @@ use_throwaway_home() {
 finish() {
     local status=$?
     stop_agent_if_running
+    # Background helpers of the test (a foreground agent, an activator) must not outlive it.
+    local jobs
+    jobs=$(jobs -p)
+    [ -z "$jobs" ] || kill $jobs 2>/dev/null || true
     if [ -z "${FEEDZ_TEST_IN_KEYRING:-}" ] && [ -n "${TEST_ROOT:-}" ]; then
         if [ "$status" -eq 0 ]; then
             rm -rf "$TEST_ROOT"
