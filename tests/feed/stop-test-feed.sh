@@ -40,4 +40,9 @@ if is_our_feed; then
         sleep 0.2
     fi
 fi
+# An exited server is a zombie until init reaps it; give init a moment so that no trace is left.
+for _ in $(seq 1 50); do
+    [[ -d /proc/$pid ]] || break
+    sleep 0.1
+done
 rm -f "$dir/feed.pid" "$dir/port"

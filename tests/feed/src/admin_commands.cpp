@@ -57,6 +57,7 @@ std::string checked_token_name(const std::string& name) {
 } // namespace
 
 int repo_create(Arguments& args) {
+    args.accept_only({"--data", "--public"});
     auto data = data_dir(args);
     bool is_public = args.flag("--public");
     auto [org, name] =
@@ -83,6 +84,7 @@ int repo_create(Arguments& args) {
 }
 
 int repo_list(Arguments& args) {
+    args.accept_only({"--data"});
     auto data = data_dir(args);
     args.positionals(0, "repo list --data DIR");
     for (const auto& repo : RepoStore(data.repos_file()).load()) {
@@ -93,6 +95,7 @@ int repo_list(Arguments& args) {
 }
 
 int token_create(Arguments& args) {
+    args.accept_only({"--data", "--name", "--access", "--expires"});
     auto data = data_dir(args);
     auto name = checked_token_name(args.required_option("--name"));
     auto access_text = args.required_option("--access");
@@ -149,6 +152,7 @@ int token_create(Arguments& args) {
 }
 
 int token_list(Arguments& args) {
+    args.accept_only({"--data"});
     auto data = data_dir(args);
     args.positionals(0, "token list --data DIR");
     auto now = std::chrono::system_clock::now();
@@ -164,6 +168,7 @@ int token_list(Arguments& args) {
 }
 
 int token_set_active(Arguments& args, bool active) {
+    args.accept_only({"--data"});
     auto data = data_dir(args);
     auto prefix = args.positionals(
         1, std::string("token ") + (active ? "activate" : "deactivate") + " --data DIR PREFIX")[0];
@@ -186,6 +191,7 @@ int token_set_active(Arguments& args, bool active) {
 }
 
 int package_add(Arguments& args) {
+    args.accept_only({"--data"});
     auto data = data_dir(args);
     auto rest = args.positionals_at_least(2, "package add --data DIR ORG/REPO FILE...");
     auto [org, name] = split_repo(rest[0]);

@@ -8,6 +8,22 @@ namespace feed {
 Arguments::Arguments(std::vector<std::string> args)
     : m_args(std::move(args)) {}
 
+void Arguments::accept_only(std::initializer_list<std::string_view> known) const {
+    for (const auto& arg : m_args) {
+        if (arg.size() <= 2 || arg.rfind("--", 0) != 0) {
+            continue;
+        }
+        auto name = std::string_view(arg).substr(0, arg.find('='));
+        bool found = false;
+        for (auto candidate : known) {
+            found = found || candidate == name;
+        }
+        if (!found) {
+            throw UsageError("unknown option " + std::string(name));
+        }
+    }
+}
+
 std::optional<std::string> Arguments::option(const std::string& name) {
     for (std::size_t i = 0; i < m_args.size(); ++i) {
         if (m_args[i] == name) {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace feed {
@@ -19,6 +21,10 @@ public:
 class Arguments {
 public:
     explicit Arguments(std::vector<std::string> args);
+
+    // Fails on any "--option" not in `known`, so a typo is reported as such and not as a
+    // missing option. Call it first.
+    void accept_only(std::initializer_list<std::string_view> known) const;
 
     std::optional<std::string> option(const std::string& name);
     std::string required_option(const std::string& name);

@@ -32,7 +32,7 @@ A local HTTPS server that treats personal access tokens as Feedz does, for tests
   token deactivate --data DIR PREFIX
   token activate --data DIR PREFIX
   package add --data DIR ORG/REPO FILE.nupkg|FILE.tgz...
-  pack nupkg ID VERSION OUTDIR
+  pack nupkg ID VERSION OUTDIR [--nuspec FILE]
   pack npm NAME VERSION OUTDIR
 
 See tests/feed/README.md.
@@ -54,6 +54,8 @@ long parse_number(const std::string& option, const std::string& text, long minim
 }
 
 int run_serve(Arguments& args) {
+    args.accept_only(
+        {"--data", "--port-file", "--cert", "--key", "--revocation-delay", "--max-body"});
     ServeOptions options;
     options.data = args.required_option("--data");
     options.port_file = args.required_option("--port-file");

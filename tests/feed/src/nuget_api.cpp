@@ -3,6 +3,7 @@
 
 #include "error.hpp"
 #include "names.hpp"
+#include "nuget_metadata.hpp"
 #include "nupkg.hpp"
 
 #include <Poco/Exception.h>
@@ -91,6 +92,54 @@ void flat_container(Exchange& exchange,
     exchange.send_bytes(k_ok, nupkg ? "application/octet-stream" : "application/xml", *content);
 }
 
+std::vector<NuspecMetadata> metadata_of(const NugetStore& store,
+                                        const std::string& id,
+                                        const std::vector<std::string>& versions) {
+    std::vector<NuspecMetadata> result;
+    for (const auto& version : versions) {
+        auto nuspec = store.read_nuspec(id, version);
+        if (!nuspec) {
+            continue;
+        }
+        auto metadata = parse_nuspec_metadata(*nuspec);
+        metadata.version = version;
+        result.push_back(metadata);
+    }
+    return result;
+}
+
+// v3/registration/ID/index.json and v3/registration/ID/VERSION.json
+void registration(Exchange& exchange,
+                  const std::vector<std::string>& segments,
+                  const NugetStore& store) {
+    require_method(exchange, is_get(exchange));
+    if (segments.size() != 4) {
+        throw HttpError(k_not_found, "not found");
+    }
+    auto id = checked_id(segments[2]);
+    const auto& file = segments[3];
+    std::vector<std::string> versions;
+    if (file == "index.json") {
+        versions = store.versions(id);
+    } else if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
+        auto version = checked_version(file.substr(0, file.size() - 5));
+        versions = {version};
+    } else {
+        throw HttpError(k_not_found, "not found");
+    }
+    if (!exchange.authorize(Operation::read)) {
+        return;
+    }
+    auto metadata = metadata_of(store, id, versions);
+    if (metadata.empty()) {
+        throw HttpError(k_not_found, "package " + id + " not found");
+    }
+    auto nuget_url = exchange.feed_url() + "nuget/";
+    exchange.send_json(k_ok,
+                       file == "index.json" ? nuget_registration_index(nuget_url, metadata)
+                                            : nuget_registration_leaf(nuget_url, metadata[0]));
+}
+
 void push(Exchange& exchange, const NugetStore& store) {
     if (!exchange.authorize(Operation::write)) {
         return;
@@ -140,6 +189,10 @@ nlohmann::json nuget_service_index(const std::string& feed_url) {
              resource(base + "api/v2/package",
                       "PackagePublish/2.0.0",
                       "push (PUT, multipart) and delete"),
+             resource(base + "v3/registration/",
+                      "RegistrationsBaseUrl/3.6.0",
+                      "package metadata: what dotnet add package needs to find the latest version"),
+
          }},
     };
 }
@@ -177,6 +230,10 @@ void handle_nuget(Exchange& exchange,
         if (exchange.authorize(Operation::read)) {
             exchange.send_json(k_ok, nuget_service_index(exchange.feed_url()));
         }
+        return;
+    }
+    if (segments.size() >= 2 && segments[0] == "v3" && segments[1] == "registration") {
+        registration(exchange, segments, store);
         return;
     }
     if (!segments.empty() && segments[0] == "v3-flatcontainer") {

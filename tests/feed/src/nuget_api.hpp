@@ -14,6 +14,8 @@ namespace feed {
 //   GET    v3-flatcontainer/ID/index.json              versions      (PackageBaseAddress/3.0.0)
 //   GET    v3-flatcontainer/ID/VER/ID.VER.nupkg        package
 //   GET    v3-flatcontainer/ID/VER/ID.nuspec           manifest
+//   GET    v3/registration/ID/index.json             metadata      (RegistrationsBaseUrl/3.6.0)
+//   GET    v3/registration/ID/VER.json               one version's metadata
 //   PUT    api/v2/package                              push, multipart (PackagePublish/2.0.0)
 //   DELETE api/v2/package/ID/VER                       delete (Full access)
 void handle_nuget(Exchange& exchange,

@@ -59,8 +59,14 @@ std::string escape_xml(const std::string& text) {
 } // namespace
 
 NupkgInfo read_nupkg(std::string_view package) {
+    std::vector<std::string> names;
+    try {
+        names = zip_entry_names(package);
+    } catch (const FeedError& e) {
+        throw FeedError(std::string("invalid package: ") + e.what());
+    }
     std::string nuspec_name;
-    for (auto& name : zip_entry_names(package)) {
+    for (auto& name : names) {
         if (name.find('/') == std::string::npos && name.size() > 7
             && to_lower(name.substr(name.size() - 7)) == ".nuspec") {
             if (!nuspec_name.empty()) {
@@ -73,7 +79,11 @@ NupkgInfo read_nupkg(std::string_view package) {
         throw FeedError("invalid package: no .nuspec at the root of the archive");
     }
     NupkgInfo info;
-    info.nuspec = zip_read_entry(package, nuspec_name, k_max_nuspec_size).value_or("");
+    try {
+        info.nuspec = zip_read_entry(package, nuspec_name, k_max_nuspec_size).value_or("");
+    } catch (const FeedError& e) {
+        throw FeedError(std::string("invalid package: ") + e.what());
+    }
 
     std::string version;
     try {
@@ -106,14 +116,14 @@ NupkgInfo read_nupkg(std::string_view package) {
     return info;
 }
 
-std::string make_nupkg(const std::string& id, const std::string& version) {
-    std::string nuspec = R"(<?xml version="1.0" encoding="utf-8"?>
+std::string make_nupkg(const std::string& id,
+                       const std::string& version,
+                       const std::optional<std::string>& custom_nuspec) {
+    std::string nuspec = custom_nuspec ? *custom_nuspec : R"(<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
   <metadata>
-    <id>)" + escape_xml(id)
-                         + R"(</id>
-    <version>)" + escape_xml(version)
-                         + R"(</version>
+    <id>)" + escape_xml(id) + R"(</id>
+    <version>)" + escape_xml(version) + R"(</version>
     <authors>feedz-test-feed</authors>
     <description>A test package made by feedz-test-feed.</description>
     <dependencies>

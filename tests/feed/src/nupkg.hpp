@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ NupkgInfo read_nupkg(std::string_view package);
 
 // A minimal package restore accepts: a .nuspec, [Content_Types].xml and an empty
 // lib/netstandard2.0/_._ (NuGet's "compatible, but nothing to reference" marker).
-std::string make_nupkg(const std::string& id, const std::string& version);
+// With a nuspec, that text is used verbatim as ID.nuspec (packages with dependencies, or
+// deliberately broken ones for tests).
+std::string make_nupkg(const std::string& id,
+                       const std::string& version,
+                       const std::optional<std::string>& nuspec = std::nullopt);
 
 } // namespace feed

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pack_commands.hpp"
 
+#include "error.hpp"
 #include "files.hpp"
 #include "names.hpp"
 #include "npm_package.hpp"
@@ -12,7 +13,16 @@
 namespace feed {
 
 int pack_nupkg(Arguments& args) {
-    auto rest = args.positionals(3, "pack nupkg ID VERSION OUTDIR");
+    args.accept_only({"--nuspec"});
+    auto nuspec_file = args.option("--nuspec");
+    auto rest = args.positionals(3, "pack nupkg ID VERSION OUTDIR [--nuspec FILE]");
+    std::optional<std::string> nuspec;
+    if (nuspec_file) {
+        nuspec = read_file(*nuspec_file);
+        if (!nuspec) {
+            throw FeedError("no such file: " + *nuspec_file);
+        }
+    }
     const auto& id = rest[0];
     const auto& version = rest[1];
     if (!is_valid_nuget_id(id)) {
@@ -22,12 +32,13 @@ int pack_nupkg(Arguments& args) {
         throw UsageError("invalid NuGet version \"" + version + "\"");
     }
     auto path = std::filesystem::path(rest[2]) / (id + "." + version + ".nupkg");
-    write_file_atomic(path, make_nupkg(id, version));
+    write_file_atomic(path, make_nupkg(id, version, nuspec));
     std::cout << path.string() << "\n";
     return 0;
 }
 
 int pack_npm(Arguments& args) {
+    args.accept_only({});
     auto rest = args.positionals(3, "pack npm NAME VERSION OUTDIR");
     const auto& name = rest[0];
     const auto& version = rest[1];

@@ -5,7 +5,8 @@
 
 namespace feed {
 
-// pack nupkg ID VERSION OUTDIR: writes OUTDIR/ID.VERSION.nupkg and prints its path.
+// pack nupkg ID VERSION OUTDIR [--nuspec FILE]: writes OUTDIR/ID.VERSION.nupkg and prints its
+// path. With --nuspec, FILE is the package's .nuspec, verbatim and unchecked.
 int pack_nupkg(Arguments& args);
 
 // pack npm NAME VERSION OUTDIR: writes OUTDIR/FILE.tgz (named as `npm pack` names it:

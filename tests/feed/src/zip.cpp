@@ -4,6 +4,7 @@
 #include "error.hpp"
 
 #include <Poco/Checksum.h>
+#include <Poco/Exception.h>
 #include <Poco/InflatingStream.h>
 
 #include <cstdint>
@@ -41,11 +42,26 @@ void put_u32(std::string& out, std::uint32_t value) {
 
 struct CentralEntry {
     std::string name;
+    std::uint32_t crc = 0;
     std::uint32_t method = 0;
     std::uint32_t compressed_size = 0;
     std::uint32_t size = 0;
     std::uint32_t local_offset = 0;
 };
+
+std::string inflate(std::string_view compressed, std::size_t max_size, const std::string& name) {
+    std::istringstream in{std::string(compressed)};
+    Poco::InflatingInputStream inflater(in, Poco::InflatingStreamBuf::STREAM_ZIP);
+    std::string content;
+    char buffer[8192];
+    while (inflater.read(buffer, sizeof(buffer)) || inflater.gcount() > 0) {
+        content.append(buffer, static_cast<std::size_t>(inflater.gcount()));
+        if (content.size() > max_size) {
+            throw FeedError("zip entry " + name + " is too large");
+        }
+    }
+    return content;
+}
 
 std::vector<CentralEntry> read_central_directory(std::string_view archive) {
     if (archive.size() < 22) {
@@ -71,6 +87,7 @@ std::vector<CentralEntry> read_central_directory(std::string_view archive) {
         }
         CentralEntry entry;
         entry.method = read_u16(archive, offset + 10);
+        entry.crc = read_u32(archive, offset + 16);
         entry.compressed_size = read_u32(archive, offset + 20);
         entry.size = read_u32(archive, offset + 24);
         auto name_length = read_u16(archive, offset + 28);
@@ -120,20 +137,22 @@ zip_read_entry(std::string_view archive, std::string_view name, std::size_t max_
         if (entry.method == 0) {
             content = std::string(compressed);
         } else if (entry.method == 8) {
-            std::istringstream in{std::string(compressed)};
-            Poco::InflatingInputStream inflater(in, Poco::InflatingStreamBuf::STREAM_ZIP);
-            char buffer[8192];
-            while (inflater.read(buffer, sizeof(buffer)) || inflater.gcount() > 0) {
-                content.append(buffer, static_cast<std::size_t>(inflater.gcount()));
-                if (content.size() > max_size) {
-                    throw FeedError("zip entry " + entry.name + " is too large");
-                }
+            try {
+                content = inflate(compressed, max_size, entry.name);
+            } catch (const Poco::Exception& e) {
+                throw FeedError("corrupt zip archive (" + entry.name + ": " + e.displayText()
+                                + ")");
             }
         } else {
             throw FeedError("unsupported compression in zip entry " + entry.name);
         }
         if (content.size() != entry.size) {
             throw FeedError("corrupt zip archive (size mismatch in " + entry.name + ")");
+        }
+        Poco::Checksum crc(Poco::Checksum::TYPE_CRC32);
+        crc.update(content.data(), static_cast<unsigned>(content.size()));
+        if (crc.checksum() != entry.crc) {
+            throw FeedError("corrupt zip archive (CRC mismatch in " + entry.name + ")");
         }
         return content;
     }
