@@ -201,6 +201,9 @@ std::string nuget_package_from_body(const std::string& content_type, const std::
     Poco::Net::MediaType media_type(content_type.empty() ? "application/octet-stream"
                                                          : content_type);
     if (!media_type.matches("multipart", "form-data")) {
+        if (body.empty()) {
+            throw HttpError(k_bad_request, "empty request body");
+        }
         return body;
     }
     if (!media_type.hasParameter("boundary")) {
@@ -210,12 +213,15 @@ std::string nuget_package_from_body(const std::string& content_type, const std::
         std::istringstream in(body);
         Poco::Net::MultipartReader reader(in, media_type.getParameter("boundary"));
         if (!reader.hasNextPart()) {
-            throw HttpError(k_bad_request, "multipart body without a part");
+            throw HttpError(k_bad_request, "multipart body without a package");
         }
         Poco::Net::MessageHeader part_header;
         reader.nextPart(part_header);
         std::ostringstream part;
         part << reader.stream().rdbuf();
+        if (part.str().empty()) {
+            throw HttpError(k_bad_request, "multipart body without a package");
+        }
         return part.str();
     } catch (const Poco::Exception&) {
         throw HttpError(k_bad_request, "malformed multipart body");

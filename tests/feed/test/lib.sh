@@ -154,3 +154,24 @@ check_no_token_leak() { # FEED-DIR
     done
     check "no token (nor 12 characters of one) in any file under the feed directory" test -z "$leaked"
 }
+
+# npm_publish_body NAME VERSION TGZ: the JSON document `npm publish` sends, on stdout.
+npm_publish_body() {
+    local name=$1 version=$2 tgz=$3 data integrity shasum size file
+    data=$(base64 -w0 <"$tgz")
+    integrity="sha512-$(openssl dgst -sha512 -binary <"$tgz" | base64 -w0)"
+    shasum=$(openssl dgst -sha1 -r <"$tgz" | cut -d' ' -f1)
+    size=$(stat -c %s "$tgz")
+    file="$name-$version.tgz"
+    cat <<JSON
+{"_id":"$name","name":"$name","description":"test","dist-tags":{"latest":"$version"},
+ "versions":{"$version":{"name":"$name","version":"$version","description":"test",
+   "dist":{"shasum":"$shasum","integrity":"$integrity","tarball":"http://ignored/$name/-/$file"}}},
+ "access":null,
+ "_attachments":{"$file":{"content_type":"application/octet-stream","data":"$data","length":$size}}}
+JSON
+}
+
+# Seconds since the epoch with fractions.
+now_seconds() { date +%s.%N; }
+elapsed_since() { awk -v start="$1" -v now="$(now_seconds)" 'BEGIN { printf "%.2f", now - start }'; }
