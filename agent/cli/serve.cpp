@@ -8,6 +8,8 @@
 #include <agent/store/memory_store.hpp>
 #include <agent/store/secret_service_store.hpp>
 
+#include <malloc.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -84,6 +86,11 @@ int run_serve(Arguments& arguments, char**) {
         notifier.failed(error.message);
         return report(error);
     };
+    // The agent lives long and allocates little: one malloc arena, and GLib's slice allocator
+    // on plain malloc, so the memory libsecret churns through when loading tokens is
+    // returned (about 0.6 MiB less resident with 100 tokens). Both before any thread or GLib.
+    ::mallopt(M_ARENA_MAX, 1);
+    ::setenv("G_SLICE", "always-malloc", 0);
     // Before any thread exists, so every thread inherits the mask.
     auto signals = block_termination_signals();
     if (!signals) {

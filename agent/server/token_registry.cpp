@@ -3,6 +3,8 @@
 
 #include <agent/core/fingerprint.hpp>
 
+#include <malloc.h>
+
 namespace feedz {
 
 namespace {
@@ -54,6 +56,9 @@ Result<void> TokenRegistry::refresh_locked() {
     }
     m_tokens = std::move(fresh);
     m_error.reset();
+    // Loading through libsecret churns through many small D-Bus objects; hand the freed
+    // memory back rather than keep it resident for the agent's lifetime.
+    ::malloc_trim(0);
     return {};
 }
 

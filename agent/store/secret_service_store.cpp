@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <sstream>
 
 namespace feedz {
 
@@ -186,9 +185,13 @@ std::optional<TokenInfo> info_from_item(SecretItem* item) {
     info.prefix = *prefix;
     info.access = *access_from_string(*access);
     info.created = *parse_timestamp(*created);
-    std::istringstream scopes(attribute("scopes").value_or(""));
-    for (std::string scope; scopes >> scope;) {
-        info.scopes.push_back(scope);
+    std::string scopes = attribute("scopes").value_or("");
+    for (std::size_t start = 0; start < scopes.size();) {
+        std::size_t end = std::min(scopes.find(' ', start), scopes.size());
+        if (end > start) {
+            info.scopes.push_back(scopes.substr(start, end - start));
+        }
+        start = end + 1;
     }
     if (auto expires = attribute("expires"); expires && !expires->empty()) {
         info.expires = parse_date(*expires);

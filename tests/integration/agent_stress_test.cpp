@@ -126,14 +126,14 @@ TEST_CASE("agent: 16 clients x 1000 gets are all answered correctly, while abusi
     const feedz::SecretString other_token("T-otherotherotherotherotherotherotherother0");
     {
         auto client = agent.connect();
-        REQUIRE(client.store(token_info("read", "https://f.feedz.io/acme/pkgs/", feedz::Access::read),
-                             read_token));
-        REQUIRE(client.store(token_info("write",
-                                        "https://f.feedz.io/acme/pkgs/",
-                                        feedz::Access::read_write),
-                             write_token));
-        REQUIRE(client.store(token_info("other", "https://f.feedz.io/acme/other/", feedz::Access::full),
-                             other_token));
+        REQUIRE(client.store(
+            token_info("read", "https://f.feedz.io/acme/pkgs/", feedz::Access::read), read_token));
+        REQUIRE(client.store(
+            token_info("write", "https://f.feedz.io/acme/pkgs/", feedz::Access::read_write),
+            write_token));
+        REQUIRE(
+            client.store(token_info("other", "https://f.feedz.io/acme/other/", feedz::Access::full),
+                         other_token));
     }
 
     std::atomic<int> wrong{0};
@@ -217,10 +217,9 @@ TEST_CASE("agent: a client running as another uid is refused and logged", "[agen
     ::chmod(agent.root().c_str(), 0755);
     ::chmod((agent.root() + "/run").c_str(), 0755);
     ::chmod(agent.socket().c_str(), 0666);
-    std::string command = "setpriv --reuid 65534 --regid 65534 --clear-groups "
-                          + required_env("FEEDZ_PROBE")
-                          + " get https://f.feedz.io/acme/pkgs/ read > " + agent.root()
-                          + "/other-uid.out 2>&1";
+    std::string command =
+        "setpriv --reuid 65534 --regid 65534 --clear-groups " + required_env("FEEDZ_PROBE")
+        + " get https://f.feedz.io/acme/pkgs/ read > " + agent.root() + "/other-uid.out 2>&1";
     CHECK(run_command(command) == 1);
     std::string text = feedz::read_file(agent.root() + "/other-uid.out").value().value_or("");
     CHECK(text.find("agent_unavailable") != std::string::npos);

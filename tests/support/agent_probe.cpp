@@ -13,6 +13,7 @@
 #include <agent/ipc/client.hpp>
 
 #include <openssl/evp.h>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -67,7 +68,8 @@ int get(const std::string& url, const std::string& operation_text) {
     }
     nlohmann::json rejected = nlohmann::json::array();
     for (const auto& entry : reply->rejected) {
-        rejected.push_back({{"name", entry.token.name}, {"reason", feedz::to_string(entry.reason)}});
+        rejected.push_back(
+            {{"name", entry.token.name}, {"reason", feedz::to_string(entry.reason)}});
     }
     output["rejected"] = rejected;
     std::printf("%s\n", output.dump().c_str());
