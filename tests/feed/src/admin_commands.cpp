@@ -227,6 +227,7 @@ int package_add(Arguments& args) {
             auto version = manifest["version"].get<std::string>();
             nlohmann::json body = {
                 {"name", package},
+                {"dist-tags", {{"latest", version}}}, // as npm publish does by default
                 {"versions", {{version, manifest}}},
                 {"_attachments",
                  {{npm_tarball_file(package, version), {{"data", encode_base64(*content)}}}}},
