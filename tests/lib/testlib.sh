@@ -19,6 +19,9 @@ fail() {
 }
 
 skip() {
+    if [ -n "${FEEDZ_TEST_NO_SKIP:-}" ]; then
+        fail "cannot run here ($*), and FEEDZ_TEST_NO_SKIP forbids skipping"
+    fi
     echo "SKIP: $TEST_NAME: $*" >&2
     exit 77
 }

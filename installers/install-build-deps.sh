@@ -1,0 +1,35 @@
+#!/bin/sh
+# install-build-deps.sh [--tests]: installs what building feedz-agent needs on Debian 12 (and,
+# with --tests, what its tests need), with apt-get. Packages already installed are skipped, so
+# it is quick to run again. Uses sudo when not root.
+set -eu
+
+build_packages="build-essential cmake pkg-config libpoco-dev libsecret-1-dev nlohmann-json3-dev
+libssl-dev catch2"
+test_packages="gnome-keyring libsecret-tools dbus dbus-daemon libglib2.0-bin jq curl zip unzip
+openssl util-linux systemd"
+
+packages=$build_packages
+if [ "${1:-}" = "--tests" ]; then
+    packages="$packages $test_packages"
+fi
+
+missing=""
+for package in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $package"
+    fi
+done
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root or sudo to install:$missing" >&2; exit 1; }
+    sudo=sudo
+fi
+echo "installing:$missing"
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
