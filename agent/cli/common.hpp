@@ -2,6 +2,7 @@
 #pragma once
 
 #include <agent/cli/arguments.hpp>
+#include <agent/cli/report.hpp>
 #include <agent/ipc/client.hpp>
 #include <agent/util/result.hpp>
 
@@ -10,18 +11,6 @@
 #include <vector>
 
 namespace feedz::cli {
-
-// Exit codes (DESIGN §3), BSD sysexits where one fits better than 1.
-inline constexpr int k_exit_ok = 0;
-inline constexpr int k_exit_failure = 1;
-inline constexpr int k_exit_usage = 2;
-inline constexpr int k_exit_unavailable = 69; // EX_UNAVAILABLE
-inline constexpr int k_exit_permission = 77;  // EX_NOPERM
-
-int exit_code_for(const Error& error);
-
-// Prints "feedz-agent: error: <message>" to stderr and returns the matching exit code.
-int report(const Error& error);
 
 // One command of the command line.
 struct Command {
