@@ -74,8 +74,7 @@ PresentedAuth Exchange::presented_auth() const {
     AuthHeaders headers{header(m_request, "Authorization"),
                         header(m_request, "feedz-api-key"),
                         header(m_request, "X-NuGet-ApiKey")};
-    bool nuget = m_request.getURI().find("/nuget/") != std::string::npos;
-    return parse_auth_headers(headers, nuget);
+    return parse_auth_headers(headers, m_nuget_endpoint);
 }
 
 AuthResult Exchange::identity_for_log() const {

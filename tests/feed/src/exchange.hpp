@@ -31,6 +31,9 @@ public:
     // The repository the request is for; set by the router before any endpoint runs.
     void set_repo(Repo repo) { m_repo = std::move(repo); }
 
+    // NuGet endpoints also take the token from X-NuGet-ApiKey.
+    void set_nuget_endpoint(bool nuget) { m_nuget_endpoint = nuget; }
+
     const Repo& repo() const { return m_repo; }
 
     // "https://HOST/" as the client addressed us, for URLs in documents we serve.
@@ -74,6 +77,7 @@ private:
     std::size_t m_max_body;
     Repo m_repo;
     AuthResult m_auth;
+    bool m_nuget_endpoint = false;
     bool m_authorized_called = false;
     bool m_body_consumed = false;
 };

@@ -49,6 +49,7 @@ void route(Exchange& exchange, const RepoStore& repos, const DataDir& data) {
     exchange.set_repo(*repo);
     std::vector<std::string> rest(segments->begin() + 3, segments->end());
     auto repo_dir = data.repo_dir(org, name);
+    exchange.set_nuget_endpoint(protocol == "nuget");
     if (protocol == "nuget") {
         handle_nuget(exchange, rest, NugetStore(repo_dir, data.lock_file()));
     } else if (protocol == "npm") {
@@ -73,20 +74,30 @@ FeedService::FeedService(DataDir data, FeedSettings settings)
 void FeedService::handle(Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response) {
     Exchange exchange(request, response, m_authenticator, m_settings.max_body);
+    // A reply that cannot be sent (the client went away) must not cost the log line.
+    auto reply_error = [&](int status, const std::string& message) {
+        try {
+            if (!exchange.response_sent()) {
+                exchange.send_error(status, message);
+            }
+        } catch (const std::exception&) {
+            response.setKeepAlive(false);
+        }
+    };
     try {
         route(exchange, m_repos, m_data);
     } catch (const HttpError& e) {
-        if (!exchange.response_sent()) {
-            exchange.send_error(e.status(), e.what());
-        }
+        reply_error(e.status(), e.what());
     } catch (const std::exception& e) {
         std::cerr << "feedz-test-feed: error handling " << request.getMethod() << " "
                   << path_of(request.getURI()) << ": " << e.what() << "\n";
-        if (!exchange.response_sent()) {
-            exchange.send_error(k_internal_error, "internal error");
-        }
+        reply_error(k_internal_error, "internal error");
     }
-    if (!exchange.drain_body()) {
+    try {
+        if (!exchange.drain_body()) {
+            response.setKeepAlive(false);
+        }
+    } catch (const std::exception&) {
         response.setKeepAlive(false);
     }
 

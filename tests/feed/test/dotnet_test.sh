@@ -163,6 +163,6 @@ run_dotnet "$work/deactivated" restore >"$work/deactivated.out" 2>&1 || code=$?
 check "restore with a deactivated token fails" test "$code" -ne 0
 check "  with 401 (Unauthorized)" grep -qE "401 \(Unauthorized" "$work/deactivated.out"
 
-check "no dotnet process is left behind" bash -c "! pgrep -f '[d]otnet-state' >/dev/null"
+check "no dotnet process is left behind" not process_running "$work/dotnet-state"
 check_no_token_leak "$dir"
 finish

@@ -53,11 +53,12 @@ new_token read_token keeper read
 check "a second start on the same directory is refused" \
     bash -c "! '$FEED_SCRIPTS/start-test-feed.sh' '$dir' 2>/dev/null"
 
+check "the server is seen running (the check below can fail)" process_running "serve --data $dir/data"
 old_pid=$FEED_PID
 old_port=$FEED_PORT
 stop_feed "$dir"
 check "stop: the server process is gone" bash -c "! kill -0 $old_pid 2>/dev/null"
-check "stop: no process serves this directory" bash -c "! pgrep -f -- '[s]erve --data $dir/data' >/dev/null"
+check "stop: no process serves this directory" not process_running "serve --data $dir/data"
 check "stop: the port is closed" bash -c "! curl -s --max-time 3 --cacert '$FEED_CA' -o /dev/null https://127.0.0.1:$old_port/"
 check "stop twice is harmless" "$FEED_SCRIPTS/stop-test-feed.sh" "$dir"
 

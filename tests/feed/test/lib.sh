@@ -62,6 +62,9 @@ fail() {
     echo "FAIL - $*"
 }
 
+# not COMMAND...: succeeds if the command fails.
+not() { ! "$@"; }
+
 # check DESCRIPTION COMMAND...: passes if the command succeeds.
 check() {
     local description=$1
@@ -175,3 +178,14 @@ JSON
 # Seconds since the epoch with fractions.
 now_seconds() { date +%s.%N; }
 elapsed_since() { awk -v start="$1" -v now="$(now_seconds)" 'BEGIN { printf "%.2f", now - start }'; }
+
+# Whether any process's command line contains TEXT (no procps needed).
+process_running() {
+    local cmdline
+    for cmdline in /proc/[0-9]*/cmdline; do
+        if tr '\0' ' ' 2>/dev/null <"$cmdline" | grep -qF -- "$1"; then
+            return 0
+        fi
+    done
+    return 1
+}

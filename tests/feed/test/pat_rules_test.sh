@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_tools curl openssl base64
 
-delay=3
+delay=2
 dir=$work/feed
 start_feed "$dir" --revocation-delay "$delay"
 
