@@ -92,6 +92,34 @@ code=0
 run_npm "$work" "$work/rw.npmrc" "$work/cache" publish "$work/pkgs/acme-published-2.0.0.tgz" >"$work/republish.out" 2>&1 || code=$?
 check "publishing the same version again fails" test "$code" -ne 0
 
+echo "# npm dist-tag, deprecate and unpublish"
+new_token full admin full
+write_npmrc "$work/full.npmrc" "$full"
+"$feed" pack npm @acme/published 2.1.0 "$work/pkgs" >/dev/null
+run_npm "$work" "$work/rw.npmrc" "$work/cache" publish --tag next "$work/pkgs/acme-published-2.1.0.tgz" >/dev/null 2>&1
+code=0
+run_npm "$work" "$work/read.npmrc" "$work/cache" dist-tag ls @acme/published >"$work/tags.out" 2>&1 || code=$?
+check "npm dist-tag ls shows latest and next" grep -qx "next: 2.1.0" "$work/tags.out"
+code=0
+run_npm "$work" "$work/rw.npmrc" "$work/cache" dist-tag add @acme/published@2.1.0 beta >/dev/null 2>&1 || code=$?
+check "npm dist-tag add with Read/Write" test "$code" -eq 0
+code=0
+run_npm "$work" "$work/rw.npmrc" "$work/cache" deprecate @acme/published@2.0.0 "use 2.1.0" >/dev/null 2>&1 || code=$?
+check "npm deprecate with Read/Write" test "$code" -eq 0
+expect_status "  the packument" 200 GET "acme/private/npm/@acme%2fpublished" -H "feedz-api-key: $read"
+check "  carries the deprecation and the beta tag"     bash -c "grep -qF '\"deprecated\":\"use 2.1.0\"' '$work/body' && grep -qF '\"beta\":\"2.1.0\"' '$work/body'"
+code=0
+run_npm "$work" "$work/rw.npmrc" "$work/cache" unpublish @acme/published@2.1.0 >"$work/unpublish-rw.out" 2>&1 || code=$?
+check "npm unpublish with Read/Write fails" test "$code" -ne 0
+check "  with 403 saying Full is needed" grep -qF "deleting needs Full access" "$work/unpublish-rw.out"
+code=0
+run_npm "$work" "$work/full.npmrc" "$work/cache" unpublish @acme/published@2.1.0 >"$work/unpublish.out" 2>&1 || code=$?
+check "npm unpublish of a version with Full" test "$code" -eq 0 || cat "$work/unpublish.out"
+expect_status "  the packument" 200 GET "acme/private/npm/@acme%2fpublished" -H "feedz-api-key: $read"
+check "  no longer has 2.1.0" not body_contains '"2.1.0":{'
+check "  and no tag points to it" not body_contains '"2.1.0"'
+check "  2.0.0 stays" body_contains '"2.0.0":{'
+
 echo "# 8 parallel npm installs"
 pids=()
 for i in $(seq 1 8); do
