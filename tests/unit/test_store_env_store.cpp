@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: MIT
+#include <agent/core/environment.hpp>
+#include <agent/store/env_store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace feedz;
+
+namespace {
+
+const Date k_today = Date(std::chrono::year(2026) / 6 / 15);
+
+// Distinctive tokens: no message may contain any part of them.
+const std::string k_pat = "T-PATqz7Vb2Kp9Lm3Nz4";
+const std::string k_feed_token = "T-FEEDx8Wc3Jq5Rr7Tt9";
+const std::string k_org_token = "T-ORGy2Hg6Dd4Ss1Ff0Q";
+
+// True when `message` contains any 6 consecutive characters of `secret` after its "T-".
+bool mentions(const std::string& message, const std::string& secret) {
+    for (std::size_t i = 2; i + 6 <= secret.size(); ++i) {
+        if (message.find(secret.substr(i, 6)) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+EnvStore created(std::optional<std::string_view> pat, std::optional<std::string_view> credentials) {
+    auto store = EnvStore::create(pat, credentials);
+    if (!store) {
+        INFO("error: " << store.error().message);
+        REQUIRE(store.has_value());
+    }
+    return std::move(*store);
+}
+
+// Checks that the environment is refused and that the message quotes none of `secrets`.
+Error refused(std::optional<std::string_view> pat,
+              std::optional<std::string_view> credentials,
+              const std::vector<std::string>& secrets) {
+    auto store = EnvStore::create(pat, credentials);
+    REQUIRE_FALSE(store.has_value());
+    const Error& error = store.error();
+    INFO("message: " << error.message);
+    CHECK(error.code == Errc::invalid_argument);
+    for (const auto& secret : secrets) {
+        CHECK_FALSE(mentions(error.message, secret));
+    }
+    return error;
+}
+
+std::string
+chosen(const EnvStore& store, const std::string& url, Operation operation = Operation::read) {
+    TokenLookup lookup = store.tokens().lookup(url, operation, k_today);
+    if (!lookup.token) {
+        return "";
+    }
+    return std::string(lookup.secret.view());
+}
+
+// Sets or unsets an environment variable for the scope of a test and restores it afterwards.
+class EnvironmentVariableGuard {
+public:
+    EnvironmentVariableGuard(std::string name, const char* value)
+        : m_name(std::move(name)) {
+        if (const char* old = ::getenv(m_name.c_str())) {
+            m_old = old;
+        }
+        if (value != nullptr) {
+            ::setenv(m_name.c_str(), value, 1);
+        } else {
+            ::unsetenv(m_name.c_str());
+        }
+    }
+
+    EnvironmentVariableGuard(const EnvironmentVariableGuard&) = delete;
+    EnvironmentVariableGuard& operator=(const EnvironmentVariableGuard&) = delete;
+
+    ~EnvironmentVariableGuard() {
+        if (m_old) {
+            ::setenv(m_name.c_str(), m_old->c_str(), 1);
+        } else {
+            ::unsetenv(m_name.c_str());
+        }
+    }
+
+private:
+    std::string m_name;
+    std::optional<std::string> m_old;
+};
+
+} // namespace
+
+// --- FEEDZ_PAT ---
+
+TEST_CASE("EnvStore: without FEEDZ_PAT and FEEDZ_CREDENTIALS it is empty", "[store][env_store]") {
+    EnvStore store = created(std::nullopt, std::nullopt);
+    CHECK(store.empty());
+    CHECK(std::string(store.kind()) == "env");
+    auto listed = store.list();
+    REQUIRE(listed.has_value());
+    CHECK(listed->empty());
+    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/").empty());
+}
+
+TEST_CASE("EnvStore: FEEDZ_PAT is one token for every feed on https://f.feedz.io/",
+          "[store][env_store]") {
+    EnvStore store = created(k_pat, std::nullopt);
+    CHECK_FALSE(store.empty());
+    auto listed = store.list();
+    REQUIRE(listed.has_value());
+    REQUIRE(listed->size() == 1);
+    const TokenInfo& info = listed->front();
+    CHECK(info.name == "FEEDZ_PAT");
+    CHECK(info.scopes == std::vector<std::string>{"https://f.feedz.io/"});
+    CHECK(info.prefix == "T-PATqz");
+    CHECK(info.access == Access::unknown);
+    CHECK_FALSE(info.disabled);
+    CHECK_FALSE(info.expires.has_value());
+
+    // Any operation: the level is unknown, which counts as sufficient.
+    for (Operation operation : {Operation::read, Operation::write, Operation::manage}) {
+        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/left-pad", operation) == k_pat);
+    }
+    CHECK(chosen(store, "https://f.feedz.io/other/repo/nuget/index.json") == k_pat);
+    // Never for another host, port or scheme.
+    CHECK(chosen(store, "https://feeds.example.com/acme/pkgs/").empty());
+    CHECK(chosen(store, "https://f.feedz.io:8443/acme/pkgs/").empty());
+}
+
+TEST_CASE("EnvStore: get returns the token with its secret, and nothing for other names",
+          "[store][env_store]") {
+    EnvStore store = created(k_pat, std::nullopt);
+    auto found = store.get("FEEDZ_PAT");
+    REQUIRE(found.has_value());
+    REQUIRE(found->has_value());
+    CHECK((*found)->secret.view() == k_pat);
+    CHECK((*found)->info.name == "FEEDZ_PAT");
+    auto missing = store.get("laptop");
+    REQUIRE(missing.has_value());
+    CHECK_FALSE(missing->has_value());
+}
+
+TEST_CASE("EnvStore: a bad FEEDZ_PAT is refused without quoting it", "[store][env_store]") {
+    auto pat = GENERATE(as<std::string>{},
+                        "T-PATqz7",                      // too short
+                        "T-PATqz7Vb2 Kp9Lm3Nz4",         // a space
+                        "T-PATqz7Vb2Kp9Lm3Nz4\n",        // a trailing newline
+                        "T-PATqz7Vb2\x01Kp9Lm3Nz4",      // a control character
+                        "T-PATqz7Vb2Kp9Lm3Nz4\xC3\xA9"); // non-ASCII
+    Error error = refused(pat, std::nullopt, {pat, k_pat});
+    CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_PAT: "));
+}
+
+// --- FEEDZ_CREDENTIALS ---
+
+TEST_CASE("EnvStore: FEEDZ_CREDENTIALS entries become tokens scoped to their feed",
+          "[store][env_store]") {
+    std::string credentials = R"([
+        {"feed": "acme/pkgs", "token": ")"
+                              + k_feed_token + R"("},
+        {"feed": "https://f.feedz.io/acme/", "token": ")"
+                              + k_org_token + R"(", "access": "read"}
+    ])";
+    EnvStore store = created(std::nullopt, credentials);
+    auto listed = store.list();
+    REQUIRE(listed.has_value());
+    REQUIRE(listed->size() == 2);
+    CHECK((*listed)[0].name == "FEEDZ_CREDENTIALS[0]");
+    CHECK((*listed)[0].scopes == std::vector<std::string>{"https://f.feedz.io/acme/pkgs/"});
+    CHECK((*listed)[0].access == Access::unknown);
+    CHECK((*listed)[0].prefix == "T-FEEDx");
+    CHECK((*listed)[1].name == "FEEDZ_CREDENTIALS[1]");
+    CHECK((*listed)[1].scopes == std::vector<std::string>{"https://f.feedz.io/acme/"});
+    CHECK((*listed)[1].access == Access::read);
+    auto second = store.get("FEEDZ_CREDENTIALS[1]");
+    REQUIRE(second.has_value());
+    REQUIRE(second->has_value());
+    CHECK((*second)->secret.view() == k_org_token);
+}
+
+TEST_CASE("EnvStore: a FEEDZ_CREDENTIALS feed may be org/repo, a feed URL or any URL prefix",
+          "[store][env_store]") {
+    struct Case {
+        std::string feed;
+        std::string scope;
+    };
+
+    const std::vector<Case> cases = {
+        {"acme/pkgs", "https://f.feedz.io/acme/pkgs/"},
+        {"https://f.feedz.io/acme/pkgs/", "https://f.feedz.io/acme/pkgs/"},
+        {"https://f.feedz.io/acme/pkgs", "https://f.feedz.io/acme/pkgs/"},
+        {"https://f.feedz.io/acme/", "https://f.feedz.io/acme/"},
+        {"https://f.feedz.io/acme", "https://f.feedz.io/acme/"},
+        {"https://F.FEEDZ.IO:443/acme/", "https://f.feedz.io/acme/"},
+        {"https://f.feedz.io", "https://f.feedz.io/"},
+        {"https://f.feedz.io/acme/pkgs/npm/", "https://f.feedz.io/acme/pkgs/npm/"},
+        {"https://feeds.example.com:8443/acme/pkgs/", "https://feeds.example.com:8443/acme/pkgs/"},
+        {"http://localhost:5555/acme/pkgs/", "http://localhost:5555/acme/pkgs/"},
+    };
+    for (const Case& c : cases) {
+        std::string credentials =
+            R"([{"feed": ")" + c.feed + R"(", "token": ")" + k_feed_token + R"("}])";
+        EnvStore store = created(std::nullopt, credentials);
+        auto listed = store.list();
+        REQUIRE(listed.has_value());
+        REQUIRE(listed->size() == 1);
+        INFO("feed: " << c.feed);
+        CHECK(listed->front().scopes == std::vector<std::string>{c.scope});
+    }
+}
+
+TEST_CASE("EnvStore: the access of a FEEDZ_CREDENTIALS entry is read, read-write or full",
+          "[store][env_store]") {
+    for (auto [text, access] : std::vector<std::pair<std::string, Access>>{
+             {"read", Access::read}, {"read-write", Access::read_write}, {"full", Access::full}}) {
+        std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token
+                                  + R"(", "access": ")" + text + R"("}])";
+        EnvStore store = created(std::nullopt, credentials);
+        auto listed = store.list();
+        REQUIRE(listed.has_value());
+        REQUIRE(listed->size() == 1);
+        CHECK(listed->front().access == access);
+    }
+    for (std::string bad : {R"("admin")", R"("Read")", "1", "null", "true", R"(["read"])"}) {
+        std::string credentials =
+            R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + R"(", "access": )" + bad + "}]";
+        INFO("access: " << bad);
+        Error error = refused(std::nullopt, credentials, {k_feed_token});
+        CHECK_THAT(error.message, Catch::Contains("FEEDZ_CREDENTIALS[0]"));
+        CHECK_THAT(error.message, Catch::Contains("\"access\""));
+    }
+}
+
+TEST_CASE("EnvStore: the longest matching prefix wins, with FEEDZ_PAT as the fallback",
+          "[store][env_store]") {
+    // The order of the entries does not matter.
+    std::string feed_entry = R"({"feed": "acme/pkgs", "token": ")" + k_feed_token + R"("})";
+    std::string org_entry =
+        R"({"feed": "https://f.feedz.io/acme/", "token": ")" + k_org_token + R"("})";
+    for (const std::string& credentials :
+         {"[" + feed_entry + "," + org_entry + "]", "[" + org_entry + "," + feed_entry + "]"}) {
+        EnvStore store = created(k_pat, credentials);
+        INFO("FEEDZ_CREDENTIALS: " << credentials);
+        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/left-pad") == k_feed_token);
+        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/nuget/index.json") == k_feed_token);
+        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs") == k_feed_token);
+        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs2/npm/") == k_org_token);
+        CHECK(chosen(store, "https://f.feedz.io/acme/other/nuget/index.json") == k_org_token);
+        CHECK(chosen(store, "https://f.feedz.io/acmeco/pkgs/") == k_pat);
+        CHECK(chosen(store, "https://f.feedz.io/other/repo/npm/") == k_pat);
+        CHECK(chosen(store, "https://feeds.example.com/acme/pkgs/").empty());
+    }
+}
+
+TEST_CASE("EnvStore: an entry's access level steers selection by operation", "[store][env_store]") {
+    std::string credentials = R"([
+        {"feed": "acme/pkgs", "token": ")"
+                              + k_feed_token + R"(", "access": "read"},
+        {"feed": "acme/pkgs", "token": ")"
+                              + k_org_token + R"(", "access": "read-write"}
+    ])";
+    EnvStore store = created(std::nullopt, credentials);
+    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/", Operation::read) == k_feed_token);
+    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/", Operation::write) == k_org_token);
+    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/", Operation::manage).empty());
+}
+
+TEST_CASE("EnvStore: an empty FEEDZ_CREDENTIALS list is accepted", "[store][env_store]") {
+    EnvStore store = created(std::nullopt, "[]");
+    CHECK(store.empty());
+    EnvStore with_pat = created(k_pat, " [ ] ");
+    auto listed = with_pat.list();
+    REQUIRE(listed.has_value());
+    CHECK(listed->size() == 1);
+}
+
+TEST_CASE("EnvStore: FEEDZ_CREDENTIALS that is not a JSON list is refused without quoting tokens",
+          "[store][env_store]") {
+    const std::string t = k_feed_token;
+    auto credentials =
+        GENERATE_COPY(as<std::string>{},
+                      std::string(""),
+                      std::string("not json"),
+                      std::string("{}"),
+                      std::string(R"({"feed": "acme/pkgs", "token": ")") + t + "\"}",
+                      std::string("\"") + t + "\"",
+                      std::string("null"),
+                      // Truncated and broken documents, the token right next to the syntax error.
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t,
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\"",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\"}",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\"x}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\",}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": )") + t + "}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\"]",
+                      std::string(R"([{"feed": "acme/pkgs" "token": ")") + t + "\"}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t.substr(0, 10) + "\\q"
+                          + t.substr(10) + "\"}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t.substr(0, 10) + "\n"
+                          + t.substr(10) + "\"}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\xff\"}]",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\"}] trailing",
+                      std::string(R"([{"feed": "acme/pkgs", "token": ")") + t + "\"}]]");
+    INFO("FEEDZ_CREDENTIALS: " << credentials);
+    Error error = refused(std::nullopt, credentials, {k_feed_token});
+    CHECK_THAT(error.message, Catch::Contains("FEEDZ_CREDENTIALS is not a JSON list"));
+    CHECK_THAT(error.message, Catch::Contains("expected [{\"feed\""));
+}
+
+TEST_CASE("EnvStore: an entry without string feed and token fields is refused",
+          "[store][env_store]") {
+    const std::string t = k_feed_token;
+    auto credentials =
+        GENERATE_COPY(as<std::string>{},
+                      std::string("[1]"),
+                      std::string("[\"acme/pkgs\"]"),
+                      std::string("[[\"acme/pkgs\", \"") + t + "\"]]",
+                      std::string("[{}]"),
+                      std::string("[{\"feed\": \"acme/pkgs\"}]"),
+                      std::string("[{\"token\": \"") + t + "\"}]",
+                      std::string("[{\"feed\": 7, \"token\": \"") + t + "\"}]",
+                      std::string("[{\"feed\": \"acme/pkgs\", \"token\": 7}]"),
+                      std::string("[{\"feed\": \"acme/pkgs\", \"token\": null}]"),
+                      std::string("[{\"feed\": \"acme/pkgs\", \"token\": [\"") + t + "\"]}]",
+                      std::string("[{\"Feed\": \"acme/pkgs\", \"Token\": \"") + t + "\"}]");
+    INFO("FEEDZ_CREDENTIALS: " << credentials);
+    Error error = refused(std::nullopt, credentials, {k_feed_token});
+    CHECK_THAT(error.message,
+               Catch::Contains("FEEDZ_CREDENTIALS[0] needs string fields \"feed\" and \"token\""));
+}
+
+TEST_CASE("EnvStore: the failing entry is named by its index", "[store][env_store]") {
+    std::string credentials = R"([
+        {"feed": "acme/pkgs", "token": ")"
+                              + k_feed_token + R"("},
+        {"feed": "acme/other", "token": ")"
+                              + k_org_token + R"("},
+        {"feed": "acme/third"}
+    ])";
+    Error error = refused(std::nullopt, credentials, {k_feed_token, k_org_token});
+    CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_CREDENTIALS[2]"));
+}
+
+TEST_CASE("EnvStore: a bad token in FEEDZ_CREDENTIALS is refused without quoting it",
+          "[store][env_store]") {
+    auto token = GENERATE(as<std::string>{},
+                          "",
+                          "T-FEEDx8W",
+                          "T-FEEDx8Wc3 Jq5Rr7Tt9",
+                          "T-FEEDx8Wc3\\tJq5Rr7Tt9",
+                          "T-FEEDx8Wc3\\nJq5Rr7Tt9",
+                          "T-FEEDx8Wc3\\u0001Jq5Rr7Tt9",
+                          "T-FEEDx8Wc3Jq5Rr7Tt9\\u00e9");
+    std::string credentials =
+        R"([{"feed": "acme/pkgs", "token": "okQ9okQ9okQ9okQ9ok"}, {"feed": "acme/x", "token": ")"
+        + token + R"("}])";
+    INFO("token as JSON: " << token);
+    Error error = refused(std::nullopt, credentials, {k_feed_token, "okQ9okQ9okQ9okQ9ok"});
+    CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_CREDENTIALS[1]: "));
+    CHECK_THAT(error.message, Catch::Contains("token"));
+}
+
+TEST_CASE("EnvStore: a bad feed in FEEDZ_CREDENTIALS is refused without quoting the token",
+          "[store][env_store]") {
+    auto feed = GENERATE(as<std::string>{},
+                         "",
+                         "acme",
+                         "acme/pkgs/extra",
+                         "../pkgs",
+                         "ftp://f.feedz.io/acme/",
+                         "http://f.feedz.io/acme/",
+                         "https://user:pass@f.feedz.io/acme/",
+                         "https://f.feedz.io:99999/acme/",
+                         "https:///acme/");
+    std::string credentials =
+        R"([{"feed": ")" + feed + R"(", "token": ")" + k_feed_token + R"("}])";
+    INFO("feed: " << feed);
+    Error error = refused(std::nullopt, credentials, {k_feed_token});
+    CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_CREDENTIALS[0]: "));
+}
+
+TEST_CASE("EnvStore: a bad FEEDZ_PAT is reported even when FEEDZ_CREDENTIALS is fine",
+          "[store][env_store]") {
+    std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + R"("}])";
+    Error error = refused("short", credentials, {k_feed_token});
+    CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_PAT: "));
+}
+
+TEST_CASE("EnvStore: put and erase fail as read-only and change nothing", "[store][env_store]") {
+    EnvStore store = created(k_pat, std::nullopt);
+    StoredToken token;
+    token.info.name = "laptop";
+    token.info.scopes = {"https://f.feedz.io/"};
+    token.secret = SecretString("T-laptopsecret12345");
+    auto put = store.put(token);
+    REQUIRE_FALSE(put.has_value());
+    CHECK(put.error().code == Errc::read_only);
+    CHECK_THAT(put.error().message, Catch::Contains("FEEDZ_PAT and FEEDZ_CREDENTIALS"));
+    auto erased = store.erase("FEEDZ_PAT");
+    REQUIRE_FALSE(erased.has_value());
+    CHECK(erased.error().code == Errc::read_only);
+    auto missing = store.erase("nobody");
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().code == Errc::read_only);
+
+    auto listed = store.list();
+    REQUIRE(listed.has_value());
+    REQUIRE(listed->size() == 1);
+    CHECK(listed->front().name == "FEEDZ_PAT");
+    auto found = store.get("laptop");
+    REQUIRE(found.has_value());
+    CHECK_FALSE(found->has_value());
+}
+
+TEST_CASE("EnvStore: works through the SecretStore interface", "[store][env_store]") {
+    EnvStore env = created(k_pat, std::nullopt);
+    SecretStore& store = env;
+    CHECK(std::string(store.kind()) == "env");
+    CHECK_FALSE(store.connection_lost());
+    auto found = store.get("FEEDZ_PAT");
+    REQUIRE(found.has_value());
+    REQUIRE(found->has_value());
+    CHECK((*found)->secret.view() == k_pat);
+}
+
+TEST_CASE("EnvStore: from_environment reads FEEDZ_PAT and FEEDZ_CREDENTIALS",
+          "[store][env_store]") {
+    std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + R"("}])";
+    EnvironmentVariableGuard pat(std::string(k_env_pat), k_pat.c_str());
+    EnvironmentVariableGuard list(std::string(k_env_credentials), credentials.c_str());
+    auto store = EnvStore::from_environment();
+    REQUIRE(store.has_value());
+    CHECK(chosen(*store, "https://f.feedz.io/acme/pkgs/npm/") == k_feed_token);
+    CHECK(chosen(*store, "https://f.feedz.io/other/repo/npm/") == k_pat);
+    // The environment itself is left as it was.
+    CHECK(get_env(k_env_pat) == k_pat);
+    CHECK(get_env(k_env_credentials) == credentials);
+}
+
+TEST_CASE("EnvStore: from_environment treats unset and empty variables alike",
+          "[store][env_store]") {
+    SECTION("unset") {
+        EnvironmentVariableGuard pat("FEEDZ_PAT", nullptr);
+        EnvironmentVariableGuard list("FEEDZ_CREDENTIALS", nullptr);
+        auto store = EnvStore::from_environment();
+        REQUIRE(store.has_value());
+        CHECK(store->empty());
+    }
+    SECTION("empty") {
+        EnvironmentVariableGuard pat("FEEDZ_PAT", "");
+        EnvironmentVariableGuard list("FEEDZ_CREDENTIALS", "");
+        auto store = EnvStore::from_environment();
+        REQUIRE(store.has_value());
+        CHECK(store->empty());
+    }
+}
+
+TEST_CASE("EnvStore: from_environment reports a bad FEEDZ_CREDENTIALS without quoting it",
+          "[store][env_store]") {
+    std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + "\"x}]";
+    EnvironmentVariableGuard pat("FEEDZ_PAT", nullptr);
+    EnvironmentVariableGuard list("FEEDZ_CREDENTIALS", credentials.c_str());
+    auto store = EnvStore::from_environment();
+    REQUIRE_FALSE(store.has_value());
+    CHECK(store.error().code == Errc::invalid_argument);
+    CHECK_FALSE(mentions(store.error().message, k_feed_token));
+}
