@@ -16,6 +16,10 @@
 #
 # SERVE-OPTION are passed to `feedz-test-feed serve`, e.g. --revocation-delay 1 --max-body 65536.
 #
+# The feed stops by itself when the process that ran this script ends (so a test that is killed
+# cannot leave it behind); set FEED_OWNER_PID to watch another process instead, or to 0 to keep
+# the feed until stop-test-feed.sh.
+#
 # DIR/feed.env exports:
 #   FEED_URL              https://127.0.0.1:PORT/   (feed roots are ${FEED_URL}ORG/REPO/)
 #   FEED_HOST, FEED_PORT  127.0.0.1:PORT, PORT
@@ -87,14 +91,17 @@ done
     cat "$dir/ca.pem"
 } >"$dir/ca-bundle.pem"
 
-# --- Start the server, detached (its parent becomes init, which reaps it) ---
+# --- Start the server in the background ---
+# Its parent becomes init once this script exits, so a killed test (ctest kills a timed-out
+# test's process tree) could not take it along: the server watches its owner instead.
+owner=${FEED_OWNER_PID:-$PPID}
 data=$dir/data
 port_file=$dir/port
 rm -f "$port_file"
 (
     cd /
-    exec setsid "$feed_bin" serve --data "$data" --port-file "$port_file" \
-        --cert "$dir/server.pem" --key "$dir/server.key" "$@" \
+    "$feed_bin" serve --data "$data" --port-file "$port_file" \
+        --cert "$dir/server.pem" --key "$dir/server.key" --owner-pid "$owner" "$@" \
         </dev/null >>"$dir/feed.stderr" 2>&1 &
     echo $! >"$dir/feed.pid"
 )

@@ -21,7 +21,7 @@ pid=$(cat "$dir/feed.pid")
 # Only our server: the pid may have been reused since.
 is_our_feed() {
     local cmdline
-    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
     [[ $cmdline == *"feedz-test-feed serve --data $dir/data "* ]] || return 1
     local state
     state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo X)

@@ -24,7 +24,7 @@ constexpr const char* k_usage = R"(usage: feedz-test-feed COMMAND [ARGS]
 A local HTTPS server that treats personal access tokens as Feedz does, for tests.
 
   serve --data DIR --port-file FILE --cert PEM --key PEM
-        [--revocation-delay SECONDS] [--max-body BYTES]
+        [--revocation-delay SECONDS] [--max-body BYTES] [--owner-pid PID]
   repo create --data DIR ORG/REPO [--public]
   repo list --data DIR
   token create --data DIR --name NAME --access read|read-write|full [--expires YYYY-MM-DD]
@@ -54,8 +54,13 @@ long parse_number(const std::string& option, const std::string& text, long minim
 }
 
 int run_serve(Arguments& args) {
-    args.accept_only(
-        {"--data", "--port-file", "--cert", "--key", "--revocation-delay", "--max-body"});
+    args.accept_only({"--data",
+                      "--port-file",
+                      "--cert",
+                      "--key",
+                      "--revocation-delay",
+                      "--max-body",
+                      "--owner-pid"});
     ServeOptions options;
     options.data = args.required_option("--data");
     options.port_file = args.required_option("--port-file");
@@ -68,6 +73,9 @@ int run_serve(Arguments& args) {
     if (auto max_body = args.option("--max-body")) {
         options.settings.max_body =
             static_cast<std::size_t>(parse_number("--max-body", *max_body, 1024, 1L << 32));
+    }
+    if (auto owner = args.option("--owner-pid")) {
+        options.owner = static_cast<pid_t>(parse_number("--owner-pid", *owner, 0, 1L << 22));
     }
     args.positionals(0, "serve --data DIR --port-file FILE --cert PEM --key PEM");
     return serve(options);
@@ -109,7 +117,11 @@ int dispatch(const std::string& command, const std::string& sub, Arguments& args
 
 int run_cli(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    bool help = false;
+    for (const auto& arg : args) {
+        help = help || arg == "--help" || arg == "-h";
+    }
+    if (args.empty() || help || args[0] == "help") {
         std::cout << k_usage;
         return args.empty() ? 2 : 0;
     }

@@ -3,6 +3,7 @@
 
 #include "error.hpp"
 #include "files.hpp"
+#include "owner_watch.hpp"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -17,6 +18,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 namespace feed {
 
@@ -61,6 +63,10 @@ struct SslLibrary {
 };
 
 sigset_t block_stop_signals() {
+    // A shell starts background jobs with SIGINT ignored; take the defaults back first.
+    for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
+        std::signal(signal, SIG_DFL);
+    }
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
@@ -111,6 +117,10 @@ int serve(const ServeOptions& options) {
               << options.data.string() << " (revocation delay "
               << options.settings.revocation_delay.count() << " s)\n";
 
+    std::optional<OwnerWatch> owner_watch;
+    if (options.owner > 0) {
+        owner_watch.emplace(options.owner);
+    }
     int signal = 0;
     sigwait(&signals, &signal);
     std::cerr << "feedz-test-feed: stopping on signal " << signal << "\n";

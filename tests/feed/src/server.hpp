@@ -3,6 +3,8 @@
 
 #include "feed_service.hpp"
 
+#include <sys/types.h>
+
 #include <filesystem>
 
 namespace feed {
@@ -13,10 +15,12 @@ struct ServeOptions {
     std::filesystem::path cert;
     std::filesystem::path key;
     FeedSettings settings;
+    // Stop when this process ends (0: never).
+    pid_t owner = 0;
 };
 
 // Serves HTTPS on 127.0.0.1 on a free port, writes the port to options.port_file once it
-// accepts connections, and returns 0 after SIGTERM or SIGINT.
+// accepts connections, and returns 0 after SIGTERM, SIGINT or SIGHUP, or once options.owner ended.
 int serve(const ServeOptions& options);
 
 } // namespace feed

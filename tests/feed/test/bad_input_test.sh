@@ -109,7 +109,7 @@ expect_4xx "a method the endpoint does not have" 405 "not allowed" POST "$repo/n
 expect_status "a query string is ignored" 200 GET "$repo/nuget/index.json?x=../../etc" "${W[@]}"
 
 echo "# the server keeps serving and nothing was stored"
-check "the server process is alive" kill -0 "$FEED_PID"
+check "the server process is alive" alive "$FEED_PID"
 expect_status "a good request still works" 200 GET "$repo/npm/@acme%2fok" "${W[@]}"
 stored_state >"$work/state-after"
 check "stored data (tokens, repositories, packages) is unchanged" cmp -s "$work/state-before" "$work/state-after"

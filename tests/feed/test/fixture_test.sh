@@ -57,7 +57,7 @@ check "the server is seen running (the check below can fail)" process_running "s
 old_pid=$FEED_PID
 old_port=$FEED_PORT
 stop_feed "$dir"
-check "stop: the server process is gone" bash -c "! kill -0 $old_pid 2>/dev/null"
+check "stop: the server process is gone" not alive "$old_pid"
 check "stop: no process serves this directory" not process_running "serve --data $dir/data"
 check "stop: the port is closed" bash -c "! curl -s --max-time 3 --cacert '$FEED_CA' -o /dev/null https://127.0.0.1:$old_port/"
 check "stop twice is harmless" "$FEED_SCRIPTS/stop-test-feed.sh" "$dir"
@@ -67,6 +67,21 @@ check "restart: a new process" test "$FEED_PID" != "$old_pid"
 expect_status "restart: the token still works and the package is still there" 200 \
     GET "acme/repo/nuget/v3-flatcontainer/keep.me/index.json" -H "$(basic_header u "$read_token")"
 check "restart: same certificates (the CA did not change)" verify_server_cert
+
+echo "# a feed does not outlive the process that started it"
+sleep 3 &
+owner=$!
+FEED_OWNER_PID=$owner "$FEED_SCRIPTS/start-test-feed.sh" "$work/owned" 2>>"$work/fixture.log"
+started_feeds+=("$work/owned")
+owned_pid=$(cat "$work/owned/feed.pid")
+check "the owned feed runs while its owner runs" alive "$owned_pid"
+wait "$owner"
+for _ in $(seq 1 30); do
+    [[ -d /proc/$owned_pid ]] || break
+    sleep 0.1
+done
+check "the owned feed stopped by itself once its owner ended" not alive "$owned_pid"
+check "  cleanly, on SIGTERM" grep -q "stopping on signal 15" "$work/owned/feed.stderr"
 
 check_no_token_leak "$dir"
 finish

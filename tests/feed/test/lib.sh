@@ -62,6 +62,8 @@ fail() {
     echo "FAIL - $*"
 }
 
+alive() { kill -0 "$1" 2>/dev/null; }
+
 # not COMMAND...: succeeds if the command fails.
 not() { ! "$@"; }
 
