@@ -7,7 +7,7 @@ set -eu
 build_packages="build-essential cmake pkg-config libpoco-dev libsecret-1-dev nlohmann-json3-dev
 libssl-dev catch2"
 test_packages="gnome-keyring libsecret-tools dbus dbus-daemon libglib2.0-bin jq curl zip unzip
-openssl util-linux systemd"
+openssl ca-certificates util-linux systemd"
 
 packages=$build_packages
 if [ "${1:-}" = "--tests" ]; then

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <agent/cli/common.hpp>
+#include <agent/cli/integrations.hpp>
 #include <agent/cli/secret_input.hpp>
+#include <agent/config/managed_state.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/token.hpp>
+#include <agent/net/feed_probe.hpp>
 
 #include <unistd.h>
 
@@ -116,6 +119,70 @@ std::string describe_scopes(const std::vector<std::string>& scopes) {
     return text;
 }
 
+// Asks the feed whether it takes the token, the way NuGet will: nothing is stored when the
+// feed says no.
+Result<void> verify_token(const LoginRequest& request, const SecretString& secret) {
+    for (const Feed& feed : request.feeds) {
+        std::string url = feed.nuget_url();
+        auto answer = probe_with_token(url, secret);
+        if (!answer) {
+            return make_error(Errc::io_error,
+                              "cannot check the token against " + feed.root + ": "
+                                  + answer.error().message
+                                  + ". Nothing was stored; to store the token without checking "
+                                    "it, add --no-verify");
+        }
+        std::string what = " (" + std::to_string(answer->status) + " " + answer->reason + ")";
+        if (answer->status == 401) {
+            return make_error(Errc::token_rejected,
+                              "the feed rejected the token " + request.info.display() + what
+                                  + ": it is wrong, expired or deactivated on Feedz. Nothing "
+                                    "was stored");
+        }
+        if (answer->status == 403) {
+            return make_error(Errc::token_rejected,
+                              "the token " + request.info.display() + " has no access to "
+                                  + feed.root + what
+                                  + ". Nothing was stored; check the feed and the token's "
+                                    "permissions on Feedz");
+        }
+        if (answer->status == 404) {
+            return make_error(Errc::invalid_argument,
+                              "there is no feed at " + feed.root + what
+                                  + ". Nothing was stored; check org/repo");
+        }
+        if (answer->status < 200 || answer->status >= 300) {
+            return make_error(Errc::io_error,
+                              "unexpected answer from " + url + what
+                                  + ". Nothing was stored; to store the token anyway, add "
+                                    "--no-verify");
+        }
+    }
+    return {};
+}
+
+// Registers the feeds with NuGet and npm and records what was written.
+Result<void> register_feeds(const LoginRequest& request,
+                            const SecretString& secret,
+                            const Arguments& arguments,
+                            std::vector<std::string>& notes) {
+    auto lock = lock_configuration();
+    if (!lock) {
+        return lock.error();
+    }
+    auto state = ManagedState::load(managed_state_path());
+    if (!state) {
+        return state.error();
+    }
+    Registration registration{request.info, request.feeds, secret, arguments, *state, notes};
+    auto nuget = register_with_nuget(registration);
+    auto npm = nuget ? register_with_npm(registration) : Result<void>();
+    // Record what was written even when one of them failed.
+    FEEDZ_TRY(state->save());
+    FEEDZ_TRY(nuget);
+    return npm;
+}
+
 int run_login(Arguments& arguments, char** argv) {
     auto request = parse_request(arguments);
     if (!request) {
@@ -129,6 +196,12 @@ int run_login(Arguments& arguments, char** argv) {
         return report(valid.error());
     }
     request->info.prefix = token_prefix(secret->view());
+    bool verify = !arguments.has("no-verify") && !request->feeds.empty();
+    if (verify) {
+        if (auto verified = verify_token(*request, *secret); !verified) {
+            return report(verified.error());
+        }
+    }
 
     auto agent = connect_agent();
     if (!agent) {
@@ -144,6 +217,12 @@ int run_login(Arguments& arguments, char** argv) {
                 info.display().c_str(),
                 agent->greeting().store.c_str(),
                 describe_scopes(info.scopes).c_str());
+    if (verify) {
+        std::printf("The feed accepted the token.\n");
+    } else if (request->feeds.empty()) {
+        std::printf("No --feed given: the token was not checked, and no NuGet or npm "
+                    "configuration was written.\n");
+    }
     if (*stored) {
         std::printf("Note: the same token is also stored as '%s'; remove one with "
                     "`feedz-agent logout NAME`.\n",
@@ -155,14 +234,36 @@ int run_login(Arguments& arguments, char** argv) {
                     static_cast<long long>(*days),
                     *days == 1 ? "" : "s");
     }
-    if (!arguments.has("no-verify")) {
-        std::printf("The token was not checked against the feed: this version of feedz-agent "
-                    "does not verify tokens yet.\n");
+    std::vector<std::string> notes;
+    auto registered = register_feeds(*request, *secret, arguments, notes);
+    for (const auto& note : notes) {
+        std::printf("%s\n", note.c_str());
+    }
+    if (!registered) {
+        report(registered.error());
+        std::fprintf(stderr,
+                     "feedz-agent: the token is stored; fix the above and run the same login "
+                     "again to finish the configuration\n");
+        return exit_code_for(registered.error());
     }
     return k_exit_ok;
 }
 
 } // namespace
+
+std::vector<OptionSpec> login_options() {
+    std::vector<OptionSpec> options = {{"pat", true, false},
+                                       {"pat-stdin", false, false},
+                                       {"feed", true, true},
+                                       {"name", true, false},
+                                       {"access", true, false},
+                                       {"expires", true, false},
+                                       {"no-verify", false, false}};
+    for (auto extra : {nuget_login_options(), npm_login_options()}) {
+        options.insert(options.end(), extra.begin(), extra.end());
+    }
+    return options;
+}
 
 const Command& login_command() {
     static const Command command{
@@ -170,32 +271,39 @@ const Command& login_command() {
         "store a personal access token for one or more feeds",
         "usage: feedz-agent login [--pat TOKEN | --pat-stdin] [--feed FEED]... [--name NAME]\n"
         "                         [--access read|read-write|full] [--expires YYYY-MM-DD]\n"
-        "                         [--no-verify]\n"
+        "                         [--npm userconfig|exec|none] [--npm-scope @SCOPE]\n"
+        "                         [--no-nuget] [--nuget-pattern PATTERN]... [--no-verify]\n"
         "\n"
-        "Stores a Feedz personal access token in the keychain, through the agent. Without\n"
-        "--pat or --pat-stdin the token is asked for on the terminal without echo.\n"
+        "Checks a Feedz personal access token against each feed, stores it in the keychain\n"
+        "through the agent, and registers the feeds with NuGet and npm. Without --pat or\n"
+        "--pat-stdin the token is asked for on the terminal without echo.\n"
         "\n"
         "options:\n"
         "  --pat TOKEN        the token (visible in shell history and `ps`: prefer the others)\n"
         "  --pat-stdin        read the token from standard input\n"
         "  --feed FEED        a feed the token is for (repeatable); without one, every feed on\n"
-        "                     https://f.feedz.io/. FEED is org/repo, a feed URL, a NuGet\n"
-        "                     .../nuget/index.json URL or an npm .../npm/ URL\n"
+        "                     https://f.feedz.io/ (then nothing is checked or registered).\n"
+        "                     FEED is org/repo, a feed URL, a NuGet .../nuget/index.json URL or\n"
+        "                     an npm .../npm/ URL\n"
         "  --name NAME        what to call the token (default: org/repo of the first feed)\n"
         "  --access LEVEL     the token's level on Feedz: read, read-write or full; lets the\n"
         "                     agent pick the least privileged token for each operation\n"
         "  --expires DATE     the token's expiry date (YYYY-MM-DD, UTC); an expired token is\n"
         "                     never handed out\n"
-        "  --no-verify        do not check the token against the feed\n"
+        "  --npm MODE         userconfig (default): the feed's auth line in ~/.npmrc, so plain\n"
+        "                     npm works; exec: nothing at rest, use `feedz-agent exec -- npm\n"
+        "                     ...`; none: leave npm alone\n"
+        "  --npm-scope @S     also route packages of scope @S to the feed (@S:registry=...)\n"
+        "  --no-nuget         do not add the feed to ~/.nuget/NuGet/NuGet.Config\n"
+        "  --nuget-pattern P  when NuGet.Config uses packageSourceMapping, map packages\n"
+        "                     matching P (e.g. 'Acme.*') to the feed (repeatable)\n"
+        "  --no-verify        store the token without checking it against the feed (a GET of\n"
+        "                     the feed's NuGet service index with the token)\n"
         "\n"
-        "Logging in again under the same name replaces the token.\n",
-        {{"pat", true, false},
-         {"pat-stdin", false, false},
-         {"feed", true, true},
-         {"name", true, false},
-         {"access", true, false},
-         {"expires", true, false},
-         {"no-verify", false, false}},
+        "Logging in again under the same name replaces the token; running the same login twice\n"
+        "changes nothing the second time. `feedz-agent logout NAME` removes exactly what login\n"
+        "added.\n",
+        login_options(),
         run_login,
     };
     return command;

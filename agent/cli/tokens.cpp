@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The commands that look at and change stored tokens: list, logout, enable, disable.
 #include <agent/cli/common.hpp>
+#include <agent/cli/integrations.hpp>
+#include <agent/config/managed_state.hpp>
 #include <agent/core/token_json.hpp>
 
 #include <cstdio>
@@ -125,6 +127,32 @@ Result<std::string> single_name(const Arguments& arguments, const char* command)
     return arguments.positional().front();
 }
 
+// Removes from NuGet and npm configuration what login wrote for `names`, and only that.
+Result<void> unregister_tokens(const std::vector<std::string>& names) {
+    auto lock = lock_configuration();
+    if (!lock) {
+        return lock.error();
+    }
+    auto state = ManagedState::load(managed_state_path());
+    if (!state) {
+        return state.error();
+    }
+    std::vector<ManagedEntry> released;
+    for (const auto& name : names) {
+        auto entries = state->release(name);
+        released.insert(released.end(), entries.begin(), entries.end());
+    }
+    std::vector<std::string> notes;
+    auto nuget = unregister_from_nuget(released, notes);
+    auto npm = unregister_from_npm(released, notes);
+    for (const auto& note : notes) {
+        std::printf("%s\n", note.c_str());
+    }
+    FEEDZ_TRY(state->save());
+    FEEDZ_TRY(nuget);
+    return npm;
+}
+
 int run_logout(Arguments& arguments, char**) {
     bool all = arguments.has("all");
     if (all && !arguments.positional().empty()) {
@@ -143,22 +171,38 @@ int run_logout(Arguments& arguments, char**) {
         return report(agent.error());
     }
     if (all) {
+        auto tokens = agent->list();
+        if (!tokens) {
+            return report(tokens.error());
+        }
         auto erased = agent->erase_all();
         if (!erased) {
             return report(erased.error());
         }
         std::printf("Removed %zu token%s.\n", *erased, *erased == 1 ? "" : "s");
-        return k_exit_ok;
+        std::vector<std::string> names;
+        for (const auto& info : *tokens) {
+            names.push_back(info.name);
+        }
+        auto unregistered = unregister_tokens(names);
+        return unregistered ? k_exit_ok : report(unregistered.error());
     }
     auto erased = agent->erase(*name);
     if (!erased) {
         return report(erased.error());
     }
+    if (*erased) {
+        std::printf("Removed token '%s'.\n", name->c_str());
+    }
+    // Configuration is cleaned up even when the token itself was already gone.
+    auto unregistered = unregister_tokens({*name});
+    if (!unregistered) {
+        return report(unregistered.error());
+    }
     if (!*erased) {
         return report(
             make_error(Errc::not_found, "no token named '" + *name + "'; see `feedz-agent list`"));
     }
-    std::printf("Removed token '%s'.\n", name->c_str());
     return k_exit_ok;
 }
 

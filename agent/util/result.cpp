@@ -8,7 +8,7 @@ namespace feedz {
 
 namespace {
 
-constexpr std::array<std::pair<Errc, const char*>, 12> k_names = {{
+constexpr std::array<std::pair<Errc, const char*>, 13> k_names = {{
     {Errc::invalid_argument, "invalid_argument"},
     {Errc::store_locked, "store_locked"},
     {Errc::store_unavailable, "store_unavailable"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<Errc, const char*>, 12> k_names = {{
     {Errc::timeout, "timeout"},
     {Errc::io_error, "io_error"},
     {Errc::not_found, "not_found"},
+    {Errc::token_rejected, "token_rejected"},
     {Errc::internal, "internal"},
 }};
 

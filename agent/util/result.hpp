@@ -22,7 +22,8 @@ enum class Errc {
     protocol_error,    // a malformed, oversized or unexpected message
     timeout,
     io_error,
-    not_found, // an operation needs an existing object (enable NAME) and there is none
+    not_found,      // an operation needs an existing object (enable NAME) and there is none
+    token_rejected, // a feed refused the token (401/403)
     internal,
 };
 

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/util/result.hpp>
+#include <agent/util/secret_string.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace feedz {
+
+// What a feed answered to a request made with a token.
+struct ProbeAnswer {
+    int status = 0;     // HTTP status
+    std::string reason; // the reason phrase (Feedz puts the missing access level in a 403's)
+};
+
+// GETs `url` over HTTPS with the token as the Basic password (username "feedz"), as NuGet and
+// npm will, trusting the system's CAs (OpenSSL's default paths, so SSL_CERT_FILE and
+// SSL_CERT_DIR apply). Errc::io_error with the cause when the feed cannot be reached, the
+// TLS handshake fails or the certificate is not trusted.
+Result<ProbeAnswer> probe_with_token(const std::string& url,
+                                     const SecretString& token,
+                                     std::chrono::seconds timeout = std::chrono::seconds(15));
+
+} // namespace feedz
