@@ -28,8 +28,8 @@ say() { printf '\n$ %s\n' "$*"; }
 
 say "feedz-agent --version"
 "$agent" --version
-say "printf '%s' \"\$TOKEN\" | feedz-agent login --pat-stdin --feed acme/packages --access read"
-printf '%s' "$token" | "$agent" login --pat-stdin --feed acme/packages --access read
+say "printf '%s' \"\$TOKEN\" | feedz-agent login --pat-stdin --feed acme/packages --access read --no-verify --no-nuget"
+printf '%s' "$token" | "$agent" login --pat-stdin --feed acme/packages --access read --no-verify --no-nuget
 say "feedz-agent list"
 "$agent" list
 say "secret-tool search name acme/packages   # the keychain holds it, with its metadata"

@@ -25,6 +25,10 @@ struct Registration {
     std::vector<std::string>& notes;
 };
 
+// Whether login will touch NuGet's or npm's configuration at all with these arguments.
+bool nuget_wanted(const Arguments& arguments);
+bool npm_wanted(const Arguments& arguments);
+
 // NuGet: the v3 source in the user-level NuGet.Config, without credentials (nuget_login.cpp).
 Result<void> register_with_nuget(Registration& registration);
 

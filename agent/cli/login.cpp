@@ -166,6 +166,9 @@ Result<void> register_feeds(const LoginRequest& request,
                             const SecretString& secret,
                             const Arguments& arguments,
                             std::vector<std::string>& notes) {
+    if (request.feeds.empty() || (!nuget_wanted(arguments) && !npm_wanted(arguments))) {
+        return {};
+    }
     auto lock = lock_configuration();
     if (!lock) {
         return lock.error();
@@ -219,7 +222,9 @@ int run_login(Arguments& arguments, char** argv) {
                 describe_scopes(info.scopes).c_str());
     if (verify) {
         std::printf("The feed accepted the token.\n");
-    } else if (request->feeds.empty()) {
+    } else if (!request->feeds.empty()) {
+        std::printf("The token was not checked against the feed (--no-verify).\n");
+    } else {
         std::printf("No --feed given: the token was not checked, and no NuGet or npm "
                     "configuration was written.\n");
     }

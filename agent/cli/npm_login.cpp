@@ -8,6 +8,10 @@ std::vector<OptionSpec> npm_login_options() {
     return {};
 }
 
+bool npm_wanted(const Arguments&) {
+    return false;
+}
+
 Result<void> register_with_npm(Registration&) {
     return {};
 }

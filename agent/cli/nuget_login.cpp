@@ -127,8 +127,12 @@ std::vector<OptionSpec> nuget_login_options() {
     return {{"no-nuget", false, false}, {"nuget-pattern", true, true}};
 }
 
+bool nuget_wanted(const Arguments& arguments) {
+    return !arguments.has("no-nuget");
+}
+
 Result<void> register_with_nuget(Registration& registration) {
-    if (registration.arguments.has("no-nuget") || registration.feeds.empty()) {
+    if (!nuget_wanted(registration.arguments) || registration.feeds.empty()) {
         return {};
     }
     auto config = NuGetConfig::load(NuGetConfig::user_config_path());

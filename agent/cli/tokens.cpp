@@ -5,6 +5,8 @@
 #include <agent/config/managed_state.hpp>
 #include <agent/core/token_json.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 
 namespace feedz::cli {
@@ -129,6 +131,9 @@ Result<std::string> single_name(const Arguments& arguments, const char* command)
 
 // Removes from NuGet and npm configuration what login wrote for `names`, and only that.
 Result<void> unregister_tokens(const std::vector<std::string>& names) {
+    if (::access(managed_state_path().c_str(), F_OK) != 0) {
+        return {}; // login never wrote any configuration
+    }
     auto lock = lock_configuration();
     if (!lock) {
         return lock.error();

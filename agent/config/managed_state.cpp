@@ -74,6 +74,7 @@ Result<ManagedState> ManagedState::load(const std::string& path) {
 void ManagedState::add(const ManagedEntry& entry) {
     if (std::find(m_entries.begin(), m_entries.end(), entry) == m_entries.end()) {
         m_entries.push_back(entry);
+        m_changed = true;
     }
 }
 
@@ -100,6 +101,7 @@ std::vector<ManagedEntry> ManagedState::release(const std::string& token) {
     for (auto& entry : m_entries) {
         (entry.token == token ? released : kept).push_back(entry);
     }
+    m_changed = m_changed || !released.empty();
     m_entries = std::move(kept);
     std::vector<ManagedEntry> removable;
     for (auto& entry : released) {
@@ -111,10 +113,15 @@ std::vector<ManagedEntry> ManagedState::release(const std::string& token) {
 }
 
 void ManagedState::forget(const ManagedEntry& entry) {
-    m_entries.erase(std::remove(m_entries.begin(), m_entries.end(), entry), m_entries.end());
+    auto end = std::remove(m_entries.begin(), m_entries.end(), entry);
+    m_changed = m_changed || end != m_entries.end();
+    m_entries.erase(end, m_entries.end());
 }
 
 Result<void> ManagedState::save() const {
+    if (!m_changed) {
+        return {};
+    }
     nlohmann::json entries = nlohmann::json::array();
     for (const auto& entry : m_entries) {
         entries.push_back({{"token", entry.token},

@@ -55,9 +55,11 @@ public:
     // Forgets one entry of `token` (after its file entry was removed by hand, say).
     void forget(const ManagedEntry& entry);
 
+    // Writes the state when it changed since load().
     Result<void> save() const;
 
 private:
+    bool m_changed = false;
     std::string m_path;
     std::vector<ManagedEntry> m_entries;
 };

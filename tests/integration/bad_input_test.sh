@@ -33,7 +33,7 @@ expect_contains "$ERR" "control or non-ASCII"
 login_stdin 'T-short'
 expect_eq "$STATUS" 2 "short token"
 expect_contains "$ERR" "only 7 characters long"
-run sh -c 'printf "%s\n" "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --name trailing-newline' sh "$TOKEN"
+run sh -c 'printf "%s\n" "$1" | "$FEEDZ_AGENT" login --pat-stdin --no-verify --no-nuget --feed acme/pkgs --name trailing-newline' sh "$TOKEN"
 expect_eq "$STATUS" 0 "a token with one trailing newline (echo \$TOKEN | ...)"
 expect_success "$FEEDZ_AGENT" logout trailing-newline
 
@@ -83,7 +83,7 @@ done
 expect_exit 2 "$FEEDZ_AGENT"
 
 step "--pat works and warns that the token is exposed"
-run "$FEEDZ_AGENT" login --pat "$TOKEN" --feed acme/pkgs --name from-argv
+run "$FEEDZ_AGENT" login --pat "$TOKEN" --no-verify --no-nuget --feed acme/pkgs --name from-argv
 expect_eq "$STATUS" 0 "login --pat"
 expect_contains "$ERR" "shell history"
 expect_not_contains "$ERR" "$TOKEN"

@@ -167,11 +167,16 @@ sha256_of() {
     printf '%s' "$1" | sha256sum | cut -d' ' -f1
 }
 
-# login with the token on stdin; remaining arguments go to login.
+# What login_with adds: tests of the agent and the keychain talk to no feed and touch no
+# package manager configuration (the e2e tests do).
+LOGIN_DEFAULTS=(--no-verify --no-nuget)
+
+# login with the token on stdin, plus LOGIN_DEFAULTS; remaining arguments go to login.
 login_with() {
     local token=$1
     shift
-    run sh -c 't=$1; shift; printf "%s" "$t" | "$FEEDZ_AGENT" login --pat-stdin "$@"' sh "$token" "$@"
+    run sh -c 't=$1; shift; printf "%s" "$t" | "$FEEDZ_AGENT" login --pat-stdin "$@"' sh "$token" \
+        "${LOGIN_DEFAULTS[@]}" "$@"
 }
 
 # Fails if $1 appears in any file under the given paths, or in anything a command printed.
