@@ -8,6 +8,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -365,6 +366,23 @@ TEST_CASE("MessageChannel: a NUL byte inside the header line is a protocol error
     auto message = reader.read();
     REQUIRE_FALSE(message.has_value());
     CHECK(message.error().code == Errc::protocol_error);
+}
+
+// A header may carry text the agent did not parse itself (a socket path from the environment,
+// a path in an io_error message). nlohmann's dump() throws on invalid UTF-8 unless told
+// otherwise, and the agent's connection threads do not catch.
+TEST_CASE("MessageChannel: writing a header with invalid UTF-8 does not throw",
+          "[ipc][wire][!mayfail]") {
+    auto [left, right] = make_socket_pair();
+    MessageChannel writer(std::move(left), k_timeouts);
+    MessageChannel reader(std::move(right), k_timeouts);
+    std::optional<Result<void>> written;
+    CHECK_NOTHROW(
+        written.emplace(writer.write({{"ok", true}, {"socket", "/run/\xff\xfe/agent.sock"}})));
+    if (written && written->has_value()) {
+        Message message = read_message(reader);
+        CHECK(message.header["ok"] == true);
+    }
 }
 
 // --- Closed and silent peers ---

@@ -715,3 +715,68 @@ TEST_CASE("RequestHandler: a get URL with user info does not put the password in
     CHECK_FALSE(contains_secret(reply.header.dump(), k_ci_secret));
     CHECK_FALSE(contains_secret(agent.audit_text(), k_ci_secret));
 }
+
+namespace {
+
+// A keychain that is there but locked: every operation fails with store_locked.
+class LockedStore final : public SecretStore {
+public:
+    const char* kind() const override { return "secret-service"; }
+
+    Result<std::optional<StoredToken>> get(std::string_view) override { return locked(); }
+
+    Result<void> put(const StoredToken&) override { return locked(); }
+
+    Result<bool> erase(std::string_view) override { return locked(); }
+
+    Result<std::vector<TokenInfo>> list() override { return locked(); }
+
+private:
+    static Error locked() {
+        return make_error(Errc::store_locked, "the login keyring is locked; unlock it");
+    }
+};
+
+} // namespace
+
+TEST_CASE("RequestHandler: a locked keychain is reported as store_locked, never as no token",
+          "[server][request_handler]") {
+    ScratchDirectory dir;
+    LockedStore store;
+    TokenRegistry registry(store);
+    auto audit = AuditLog::open(dir.path("audit.log"));
+    REQUIRE(audit.has_value());
+    AgentFacts facts;
+    RequestHandler handler(registry, *audit, facts);
+    REQUIRE_FALSE(registry.refresh().has_value()); // what the agent does at start
+    const Peer peer{1, 1000, "/usr/bin/npm"};
+    auto call = [&](json header, std::string_view secret = {}) {
+        Message message;
+        message.header = std::move(header);
+        if (!secret.empty()) {
+            message.secret = SecretString(secret);
+        }
+        return handler.handle(message, peer);
+    };
+
+    Reply got = call({{"op", "get"}, {"url", k_url}, {"operation", "read"}});
+    check_error(got, Errc::store_locked);
+    CHECK_FALSE(got.header.contains("token"));
+    CHECK_THAT(got.header["error"]["message"].get<std::string>(), Catch::Contains("unlock"));
+
+    check_error(call({{"op", "list"}}), Errc::store_locked);
+    check_error(call({{"op", "store"},
+                      {"token", {{"name", "laptop"}, {"scopes", {k_feed}}, {"access", "read"}}}},
+                     k_laptop_secret),
+                Errc::store_locked);
+    check_error(call({{"op", "erase"}, {"name", "laptop"}}), Errc::store_locked);
+    check_error(call({{"op", "disable"}, {"name", "laptop"}}), Errc::store_locked);
+    CHECK(registry.size() == 0);
+
+    Reply status = call({{"op", "status"}});
+    check_ok(status);
+    CHECK(status.header["store"] == "secret-service");
+    CHECK(status.header["store_error"]["code"] == "store_locked");
+    CHECK_THAT(status.header["store_error"]["message"].get<std::string>(),
+               Catch::Contains("unlock"));
+}
