@@ -400,6 +400,23 @@ TEST_CASE("scope_covers: a different host, port or scheme is never covered", "[c
     CHECK(scope_covers("https://h.example:8443/", "https://h.example:8443/acme/pkgs/"));
 }
 
+// RFC 3986 §5.2.4: every client and server resolves "." and ".." segments, so
+// "/acme/pkgs/../other/" names /acme/other/. A request URL must not reach a scope it escapes
+// (normalize_url could resolve the segments or refuse such URLs; either way this holds).
+TEST_CASE("scope_covers: a URL that leaves a scope through dot segments is not covered",
+          "[core][feed][!mayfail]") {
+    const std::string scope = "https://f.feedz.io/acme/pkgs/";
+    for (const char* text : {"https://f.feedz.io/acme/pkgs/../other/npm/x",
+                             "https://f.feedz.io/acme/pkgs/../../evil/repo/nuget/index.json",
+                             "https://f.feedz.io/acme/pkgs/./../other/"}) {
+        INFO("url: " << text);
+        auto url = normalize_url(text);
+        if (url) {
+            CHECK_FALSE(scope_covers(scope, url->text));
+        }
+    }
+}
+
 TEST_CASE("scope_covers: works on the output of parse_feed and normalize_url", "[core][feed]") {
     Feed feed = parsed("acme/pkgs");
     CHECK(scope_covers(feed.root, normalized(feed.npm_url() + "left-pad").text));
