@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#include "agent_source.hpp"
+
+#include <agent/core/environment.hpp>
+#include <agent/util/file.hpp>
+
+#include <unistd.h>
+
+#include <climits>
+
+namespace feedz::nuget {
+
+namespace {
+
+constexpr const char* k_agent_name = "feedz-agent";
+
+bool is_executable(const std::string& path) {
+    return ::access(path.c_str(), X_OK) == 0;
+}
+
+bool is_connection_error(Errc code) {
+    return code == Errc::agent_unavailable || code == Errc::io_error || code == Errc::timeout
+           || code == Errc::protocol_error;
+}
+
+} // namespace
+
+Result<TokenLookup> AgentSource::lookup(std::string_view url, Operation operation) {
+    bool connected_before = m_client.has_value();
+    auto result = lookup_once(url, operation);
+    if (result || !connected_before || !is_connection_error(result.error().code)) {
+        return result;
+    }
+    // The connection kept from an earlier look-up may have gone stale (the agent restarted):
+    // connect again, once.
+    m_client.reset();
+    return lookup_once(url, operation);
+}
+
+Result<TokenLookup> AgentSource::lookup_once(std::string_view url, Operation operation) {
+    if (!m_client) {
+        if (m_connect_error) {
+            return *m_connect_error;
+        }
+        auto client = AgentClient::connect(m_options);
+        if (!client) {
+            m_connect_error = client.error();
+            return client.error();
+        }
+        m_client.emplace(std::move(*client));
+    }
+    return m_client->get(url, operation);
+}
+
+std::string find_agent_executable() {
+    char self[PATH_MAX];
+    ssize_t length = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (length > 0) {
+        std::string beside = parent_directory(std::string(self, static_cast<std::size_t>(length)))
+                             + "/" + k_agent_name;
+        if (is_executable(beside)) {
+            return beside;
+        }
+    }
+    auto path = get_env("PATH");
+    if (!path) {
+        return {};
+    }
+    std::size_t begin = 0;
+    while (begin <= path->size()) {
+        auto end = path->find(':', begin);
+        if (end == std::string::npos) {
+            end = path->size();
+        }
+        std::string directory = path->substr(begin, end - begin);
+        if (!directory.empty() && directory.front() == '/') {
+            std::string candidate = directory + "/" + k_agent_name;
+            if (is_executable(candidate)) {
+                return candidate;
+            }
+        }
+        begin = end + 1;
+    }
+    return {};
+}
+
+} // namespace feedz::nuget
