@@ -47,12 +47,12 @@ Result<NuGetConfig> NuGetConfig::load(const std::string& path) {
     bool created = !*text;
     auto document = XmlDocument::parse(created ? std::string(k_new_file_text) : **text, path);
     if (!document) {
-        return make_error(Errc::invalid_argument,
+        return make_error(Errc::io_error,
                           document.error().message + "; the file was left as it was");
     }
     const auto& root = document->element(document->root());
     if (root.name != "configuration") {
-        return make_error(Errc::invalid_argument,
+        return make_error(Errc::io_error,
                           path + ":" + std::to_string(document->line_of(root.begin))
                               + ": the root element is <" + root.name
                               + ">, not <configuration>; the file was left as it was");

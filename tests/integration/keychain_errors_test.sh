@@ -64,7 +64,7 @@ dbus-daemon --config-file="$TEST_ROOT/bus.conf" --fork --print-address=5 --print
     || fail "cannot start a private dbus-daemon"
 exec 5>&- 6>&-
 BUS_PID=$(cat "$TEST_ROOT/bus.pid")
-trap 'kill $BUS_PID 2>/dev/null; finish' EXIT
+add_cleanup 'kill $BUS_PID' 
 export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$TEST_ROOT/bus.address")
 login_with "$REFUSED_TOKEN" --feed acme/pkgs
 expect_eq "$STATUS" 69 "exit code without a Secret Service"

@@ -72,8 +72,19 @@ use_throwaway_home() {
     trap finish EXIT
 }
 
+# Commands finish() runs first (eval'd), for what a test started: add_cleanup 'kill $PID'.
+CLEANUPS=()
+add_cleanup() {
+    CLEANUPS+=("$1")
+}
+
+# The EXIT trap: cleans up and exits with the test's status (which cleanup never changes).
 finish() {
     local status=$?
+    local cleanup
+    for cleanup in "${CLEANUPS[@]}"; do
+        eval "$cleanup" >/dev/null 2>&1 || true
+    done
     stop_agent_if_running
     # Background helpers of the test (a foreground agent, an activator) must not outlive it.
     local jobs
