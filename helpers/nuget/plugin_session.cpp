@@ -352,12 +352,15 @@ void PluginSession::handle_response(const IncomingMessage& message) {
                                 + string_member(message.payload, "ProtocolVersion").value_or("?")});
         return;
     }
-    std::lock_guard lock(m_mutex);
-    if (m_sent_logs.erase(message.request_id) == 0) {
-        m_log.record({.event = "ignored",
-                      .method = message.method_text,
-                      .detail = "a response to no request of ours"});
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_sent_logs.erase(message.request_id) == 0) {
+            m_log.record({.event = "ignored",
+                          .method = message.method_text,
+                          .detail = "a response to no request of ours"});
+        }
     }
+    m_wake.notify_all();
 }
 
 void PluginSession::handle_fault(const IncomingMessage& message) {
@@ -368,10 +371,16 @@ void PluginSession::handle_fault(const IncomingMessage& message) {
         std::lock_guard lock(m_mutex);
         m_sent_logs.erase(message.request_id);
     }
+    m_wake.notify_all();
     m_log.record({.event = "fault", .method = message.method_text, .detail = text});
 }
 
 void PluginSession::handle_cancel(const IncomingMessage& message) {
+    cancel_request(message);
+    m_wake.notify_all();
+}
+
+void PluginSession::cancel_request(const IncomingMessage& message) {
     std::lock_guard lock(m_mutex);
     auto pending = m_pending.find(message.request_id);
     if (pending == m_pending.end() || pending->second.answered) {
@@ -432,31 +441,42 @@ void PluginSession::finish_lookup(const Lookup& lookup, CredentialAnswer& answer
     bool delivered = false;
     std::string decision = answer.decision;
     {
-        std::lock_guard lock(m_mutex);
-        auto pending = m_pending.find(lookup.request_id);
+        std::unique_lock lock(m_mutex);
+        auto cancelled = [&] {
+            auto pending = m_pending.find(lookup.request_id);
+            return pending == m_pending.end() || pending->second.answered;
+        };
+        if (!m_stopping && !cancelled()) {
+            // The Log requests first, and their acknowledgements awaited: NuGet prints a Log
+            // message when it gets round to it, which can be after it has acted on the response
+            // (`dotnet nuget push` fails and exits at once), and the message would be lost.
+            std::vector<std::string> sent;
+            for (const auto& message : answer.messages) {
+                if (auto id = post_log_locked(message)) {
+                    sent.push_back(std::move(*id));
+                }
+            }
+            m_wake.wait_for(lock, m_options.log_answer_timeout, [&] {
+                return m_stopping || cancelled()
+                       || std::none_of(sent.begin(), sent.end(), [this](const std::string& id) {
+                              return m_sent_logs.contains(id);
+                          });
+            });
+        }
         if (m_stopping) {
             return;
         }
-        bool cancelled = pending == m_pending.end() || pending->second.answered;
-        if (pending != m_pending.end()) {
-            m_pending.erase(pending);
-        }
-        if (cancelled) {
+        if (cancelled()) {
             decision = "cancelled";
+        } else if (answer.token) {
+            SecretString line =
+                format_credentials_line(lookup.request_id, k_username, answer.secret);
+            delivered = m_writer.write_raw(line.view());
         } else {
-            // The Log requests first: NuGet shows them before it reports the outcome.
-            for (const auto& message : answer.messages) {
-                post_log_locked(message);
-            }
-            if (answer.token) {
-                SecretString line =
-                    format_credentials_line(lookup.request_id, k_username, answer.secret);
-                delivered = m_writer.write_raw(line.view());
-            } else {
-                m_writer.write_line(format_response_code(
-                    lookup.request_id, k_credentials_method, ResponseCode::not_found));
-            }
+            m_writer.write_line(format_response_code(
+                lookup.request_id, k_credentials_method, ResponseCode::not_found));
         }
+        m_pending.erase(lookup.request_id);
     }
     if (delivered) {
         m_broker.delivered(answer);
@@ -470,16 +490,16 @@ void PluginSession::finish_lookup(const Lookup& lookup, CredentialAnswer& answer
          .detail = answer.detail});
 }
 
-void PluginSession::post_log_locked(const UserMessage& message) {
+std::optional<std::string> PluginSession::post_log_locked(const UserMessage& message) {
     if (!m_log_level) {
         if (m_waiting_logs.size() < k_max_waiting_logs) {
             m_waiting_logs.push_back(message);
         }
-        return;
+        return std::nullopt;
     }
     if (message.level < *m_log_level) {
         m_log.record({.event = "log", .decision = "below the log level", .detail = message.text});
-        return;
+        return std::nullopt;
     }
     std::string id = new_request_id();
     m_sent_logs.insert(id);
@@ -489,6 +509,7 @@ void PluginSession::post_log_locked(const UserMessage& message) {
         wire_name(Method::log),
         OrderedJson{{"LogLevel", wire_name(message.level)}, {"Message", message.text}}));
     m_log.record({.event = "log", .decision = wire_name(message.level), .detail = message.text});
+    return id;
 }
 
 void PluginSession::send_due_progress() {

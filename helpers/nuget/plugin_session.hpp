@@ -29,6 +29,8 @@ struct SessionOptions {
     std::chrono::milliseconds progress_interval{2000};
     // How often the NuGet process is probed where no pidfd is available.
     std::chrono::milliseconds pid_poll_interval{500};
+    // How long an answer waits for NuGet to acknowledge the Log requests sent before it.
+    std::chrono::milliseconds log_answer_timeout{2000};
     // Longer input lines are dropped unread.
     std::size_t max_line_bytes = 1024 * 1024;
 };
@@ -89,6 +91,7 @@ private:
     void handle_response(const IncomingMessage& message);
     void handle_fault(const IncomingMessage& message);
     void handle_cancel(const IncomingMessage& message);
+    void cancel_request(const IncomingMessage& message);
 
     void answer_handshake(const IncomingMessage& message);
     void answer_operation_claims(const IncomingMessage& message);
@@ -103,8 +106,9 @@ private:
     void lookup_loop();
     void finish_lookup(const Lookup& lookup, CredentialAnswer& answer);
 
-    // Sends `message` as a Log request, or keeps it until SetLogLevel. Needs m_mutex.
-    void post_log_locked(const UserMessage& message);
+    // Sends `message` as a Log request and returns its id, or keeps it until SetLogLevel, or
+    // drops it below NuGet's level. Needs m_mutex.
+    std::optional<std::string> post_log_locked(const UserMessage& message);
 
     void send_due_progress();
     int poll_timeout_ms() const;
@@ -120,7 +124,7 @@ private:
 
     // Shared with the look-up thread.
     mutable std::mutex m_mutex;
-    std::condition_variable m_wake;
+    std::condition_variable m_wake; // the queue, NuGet's answers to Log requests, stopping
     std::deque<Lookup> m_queue;
     std::map<std::string, PendingRequest, std::less<>> m_pending;
     std::optional<LogLevel> m_log_level;

@@ -298,12 +298,13 @@ TEST_CASE("PluginSession: Log waits for SetLogLevel and respects its level", "[n
         std::regex log_request(
             R"(\{"RequestId":"[0-9a-f-]{36}","Type":"Request","Method":"Log","Payload":\{"LogLevel":"Warning","Message":"feedz-agent: [^"]+"\}\})");
         CHECK(std::regex_match(*line, log_request));
-        CHECK(peer.next_line() == not_found_line("r1"));
-        // NuGet's Fault for a Log (no handler yet) is noted and nothing else happens.
+        // The response waits until NuGet has dealt with the Log (a Fault, here: no handler).
+        CHECK(peer.silent_for(150ms));
         peer.send_json(json{{"RequestId", json::parse(*line)["RequestId"]},
                             {"Type", "Fault"},
                             {"Method", "Log"},
                             {"Payload", {{"Message", "A request handler does not exist"}}}});
+        CHECK(peer.next_line() == not_found_line("r1"));
         CHECK(peer.silent_for(100ms));
     }
     SECTION("each message is said once per process") {
@@ -701,5 +702,41 @@ TEST_CASE("PluginSession: the diagnostic log has prefixes and decisions, never t
         REQUIRE(end != std::string::npos);
         CHECK(json::parse(text.substr(begin, end - begin), nullptr, false).is_object());
         begin = end + 1;
+    }
+}
+
+TEST_CASE("PluginSession: the response waits for NuGet to acknowledge the Log, within limits",
+          "[nuget][session]") {
+    FakeCredentialSource source;
+    source.add("acme/pkgs", k_root, Access::read, k_read_token, true);
+    auto options = fast_options();
+    options.log_answer_timeout = 300ms;
+    NuGetPeer peer(source, options);
+    peer.start();
+    SECTION("acknowledged: the response follows at once") {
+        peer.ask("r1", k_source);
+        auto log = peer.next_message();
+        REQUIRE(log["Method"] == "Log");
+        CHECK(peer.silent_for(100ms));
+        peer.acknowledge(log);
+        CHECK(peer.next_line(100ms) == not_found_line("r1"));
+    }
+    SECTION("never acknowledged: the response comes after the timeout") {
+        peer.ask("r1", k_source);
+        auto log = peer.next_message();
+        REQUIRE(log["Method"] == "Log");
+        auto started = std::chrono::steady_clock::now();
+        CHECK(peer.next_line() == not_found_line("r1"));
+        CHECK(std::chrono::steady_clock::now() - started >= 250ms);
+    }
+    SECTION("cancelled meanwhile: the Cancel, and no response") {
+        peer.ask("r1", k_source);
+        auto log = peer.next_message();
+        REQUIRE(log["Method"] == "Log");
+        peer.send(R"({"RequestId":"r1","Type":"Cancel","Method":"GetAuthenticationCredentials"})");
+        CHECK(peer.next_line()
+              == R"({"RequestId":"r1","Type":"Cancel","Method":"GetAuthenticationCredentials"})");
+        peer.acknowledge(log);
+        CHECK(peer.silent_for(400ms));
     }
 }
