@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: MIT
+#include "npmrc.hpp"
+
+#include <agent/util/file.hpp>
+#include <agent/util/system_error.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace feedz {
+
+namespace {
+
+// Files larger than this are not npm configs; reading them whole is not worth the memory.
+constexpr std::size_t k_max_file_size = 16 * 1024 * 1024;
+
+constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+constexpr std::string_view k_nbsp = "\xC2\xA0";
+
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+// JavaScript's trim() and \s cover more than ASCII; a BOM and a no-break space are the two a
+// config file plausibly holds (a BOM-prefixed first key is read without the BOM).
+std::size_t leading_space(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (is_ascii_space(text[i])) {
+            ++i;
+        } else if (text.substr(i).starts_with(k_bom)) {
+            i += k_bom.size();
+        } else if (text.substr(i).starts_with(k_nbsp)) {
+            i += k_nbsp.size();
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+std::string_view trim(std::string_view text) {
+    text.remove_prefix(leading_space(text));
+    while (!text.empty()) {
+        if (is_ascii_space(text.back())) {
+            text.remove_suffix(1);
+        } else if (text.ends_with(k_bom)) {
+            text.remove_suffix(k_bom.size());
+        } else if (text.ends_with(k_nbsp)) {
+            text.remove_suffix(k_nbsp.size());
+        } else {
+            break;
+        }
+    }
+    return text;
+}
+
+// JSON.parse() of `text` when it is a JSON string; String(value) for other JSON values.
+std::optional<std::string> parse_json_text(std::string_view text) {
+    auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (json.is_discarded()) {
+        return std::nullopt;
+    }
+    if (json.is_string()) {
+        return json.get<std::string>();
+    }
+    return json.dump();
+}
+
+// ini's unsafe(): the value or key npm reads from what was written.
+std::string unsafe(std::string_view text) {
+    std::string_view value = trim(text);
+    bool double_quoted = value.starts_with('"') && value.ends_with('"');
+    bool single_quoted = value.starts_with('\'') && value.ends_with('\'');
+    if (double_quoted || single_quoted) {
+        std::string_view inner = value;
+        if (single_quoted) {
+            inner = value.size() >= 2 ? value.substr(1, value.size() - 2) : std::string_view();
+        }
+        return parse_json_text(inner).value_or(std::string(inner));
+    }
+    std::string result;
+    bool escaped = false;
+    for (char c : value) {
+        if (escaped) {
+            if (c != '\\' && c != ';' && c != '#') {
+                result += '\\';
+            }
+            result += c;
+            escaped = false;
+        } else if (c == ';' || c == '#') {
+            break;
+        } else if (c == '\\') {
+            escaped = true;
+        } else {
+            result += c;
+        }
+    }
+    if (escaped) {
+        result += '\\';
+    }
+    return std::string(trim(result));
+}
+
+enum class PieceKind { skipped, section, entry };
+
+// One line as ini's decode() sees it (npm splits on runs of CR and LF, so a line with a lone
+// CR in it is several pieces). Fills `section` or `entry` accordingly.
+PieceKind
+parse_piece(std::string_view piece, std::optional<std::string>& section, NpmrcEntry& entry) {
+    std::size_t space = leading_space(piece);
+    if (space == piece.size() || piece[space] == ';' || piece[space] == '#') {
+        return PieceKind::skipped;
+    }
+    // ^\[([^\]]*)\]\s*$
+    if (piece.front() == '[') {
+        auto close = piece.find(']');
+        if (close != std::string_view::npos
+            && leading_space(piece.substr(close + 1)) == piece.size() - close - 1) {
+            section = unsafe(piece.substr(1, close - 1));
+            return PieceKind::section;
+        }
+    }
+    // ^([^=]+)(=(.*))?$ where '.' stops at U+2028 and U+2029.
+    auto equals = piece.find('=');
+    if (equals == 0) {
+        return PieceKind::skipped;
+    }
+    if (equals != std::string_view::npos) {
+        std::string_view rest = piece.substr(equals + 1);
+        if (rest.find("\xE2\x80\xA8") != std::string_view::npos
+            || rest.find("\xE2\x80\xA9") != std::string_view::npos) {
+            return PieceKind::skipped;
+        }
+    }
+    std::string key = unsafe(piece.substr(0, equals));
+    entry.array = key.size() > 2 && key.ends_with("[]");
+    if (entry.array) {
+        key.resize(key.size() - 2);
+    }
+    if (key == "__proto__") {
+        return PieceKind::skipped;
+    }
+    entry.key = std::move(key);
+    entry.section = section;
+    entry.has_value = equals != std::string_view::npos;
+    entry.raw = entry.has_value ? piece.substr(equals + 1) : std::string_view();
+    return PieceKind::entry;
+}
+
+// The pieces of a line: split on lone CRs, as npm's /[\r\n]+/ does.
+std::vector<std::string_view> pieces_of(std::string_view line) {
+    std::vector<std::string_view> pieces;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+        auto end = line.find('\r', start);
+        if (end == std::string_view::npos) {
+            end = line.size();
+        }
+        if (end > start) {
+            pieces.push_back(line.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return pieces;
+}
+
+bool is_section_line(std::string_view line) {
+    std::optional<std::string> section;
+    NpmrcEntry entry;
+    for (auto piece : pieces_of(line)) {
+        if (parse_piece(piece, section, entry) == PieceKind::section) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_blank_or_comment(std::string_view line) {
+    for (auto piece : pieces_of(line)) {
+        std::size_t space = leading_space(piece);
+        if (space != piece.size() && piece[space] != ';' && piece[space] != '#') {
+            return false;
+        }
+    }
+    return true;
+}
+
+SecretString concatenate(std::initializer_list<std::string_view> parts) {
+    std::size_t size = 0;
+    for (auto part : parts) {
+        size += part.size();
+    }
+    SecretString joined = SecretString::with_size(size);
+    char* out = joined.data();
+    for (auto part : parts) {
+        if (!part.empty()) {
+            std::memcpy(out, part.data(), part.size());
+            out += part.size();
+        }
+    }
+    return joined;
+}
+
+Error io_error(const std::string& what, const std::string& path, int error_number) {
+    return make_error(Errc::io_error, what + " " + path + ": " + errno_text(error_number));
+}
+
+// The file at `path` in a wiped buffer; nullopt when it does not exist.
+Result<std::optional<SecretString>> read_secret_file(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) {
+            return std::optional<SecretString>();
+        }
+        return io_error("cannot open", path, errno);
+    }
+
+    struct stat st {};
+
+    if (::fstat(fd.get(), &st) != 0) {
+        return io_error("cannot stat", path, errno);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return make_error(Errc::io_error, path + " is not a regular file; it was left as it was");
+    }
+    auto expected = static_cast<std::size_t>(st.st_size);
+    if (expected > k_max_file_size) {
+        return make_error(Errc::io_error,
+                          path
+                              + " is larger than 16 MiB, which no npm config is; it was left as "
+                                "it was");
+    }
+    // One byte more than the size, to notice a file that grew since fstat().
+    SecretString buffer = SecretString::with_size(expected + 1);
+    std::size_t used = 0;
+    while (true) {
+        if (used == buffer.size()) {
+            if (buffer.size() > k_max_file_size) {
+                return make_error(Errc::io_error, path + " keeps growing; it was left as it was");
+            }
+            SecretString bigger = SecretString::with_size(buffer.size() * 2);
+            std::memcpy(bigger.data(), buffer.data(), used);
+            buffer = std::move(bigger);
+        }
+        ssize_t n = ::read(fd.get(), buffer.data() + used, buffer.size() - used);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return io_error("cannot read", path, errno);
+        }
+        if (n == 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(n);
+    }
+    SecretString content(buffer.view().substr(0, used));
+    return std::optional<SecretString>(std::move(content));
+}
+
+Result<void> write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t written = ::write(fd, data.data(), data.size());
+        if (written < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return make_error(Errc::io_error, "cannot write: " + errno_text(errno));
+        }
+        data.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return {};
+}
+
+constexpr char k_base64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+} // namespace
+
+Npmrc Npmrc::parse(std::string_view text, std::string path) {
+    Npmrc config;
+    config.m_path = std::move(path);
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto newline = text.find('\n', start);
+        if (newline == std::string_view::npos) {
+            config.m_lines.push_back({SecretString(text.substr(start)), ""});
+            break;
+        }
+        std::string_view content = text.substr(start, newline - start);
+        std::string eol = "\n";
+        if (content.ends_with('\r')) {
+            content.remove_suffix(1);
+            eol = "\r\n";
+        }
+        config.m_lines.push_back({SecretString(content), std::move(eol)});
+        start = newline + 1;
+    }
+    return config;
+}
+
+Result<Npmrc> Npmrc::load(const std::string& path) {
+    auto text = read_secret_file(resolve_symlinks(path));
+    if (!text) {
+        return text.error();
+    }
+    Npmrc config = *text ? parse((*text)->view()) : Npmrc();
+    config.m_path = path;
+    config.m_exists = text->has_value();
+    for (std::size_t i = 0; i < config.m_lines.size(); ++i) {
+        if (config.m_lines[i].content.view().find('\0') != std::string_view::npos) {
+            return make_error(Errc::io_error,
+                              path + ":" + std::to_string(i + 1)
+                                  + ": a NUL byte: this is not an npm config file (npm reads "
+                                    "text); it was left as it was");
+        }
+    }
+    return config;
+}
+
+std::vector<NpmrcEntry> Npmrc::entries() const {
+    std::vector<NpmrcEntry> result;
+    std::optional<std::string> section;
+    for (std::size_t i = 0; i < m_lines.size(); ++i) {
+        for (auto piece : pieces_of(m_lines[i].content.view())) {
+            NpmrcEntry entry;
+            if (parse_piece(piece, section, entry) == PieceKind::entry) {
+                entry.line = i + 1;
+                result.push_back(std::move(entry));
+            }
+        }
+    }
+    return result;
+}
+
+std::optional<NpmrcEntry> Npmrc::find(std::string_view key) const {
+    std::optional<NpmrcEntry> found;
+    for (auto& entry : entries()) {
+        if (entry.top_level() && !entry.array && entry.key == key) {
+            found = std::move(entry);
+        }
+    }
+    return found;
+}
+
+std::optional<std::size_t> Npmrc::find_line(std::string_view key) const {
+    std::optional<std::size_t> found;
+    std::optional<std::string> section;
+    for (std::size_t i = 0; i < m_lines.size(); ++i) {
+        auto pieces = pieces_of(m_lines[i].content.view());
+        for (auto piece : pieces) {
+            NpmrcEntry entry;
+            // Only a line that is nothing but this entry is ever rewritten or removed.
+            if (parse_piece(piece, section, entry) == PieceKind::entry && pieces.size() == 1
+                && entry.top_level() && !entry.array && entry.key == key) {
+                found = i;
+            }
+        }
+    }
+    return found;
+}
+
+std::string Npmrc::dominant_eol() const {
+    std::size_t crlf = 0;
+    std::size_t lf = 0;
+    for (const auto& line : m_lines) {
+        crlf += line.eol == "\r\n" ? 1U : 0U;
+        lf += line.eol == "\n" ? 1U : 0U;
+    }
+    return crlf > lf ? "\r\n" : "\n";
+}
+
+std::size_t Npmrc::insertion_point() const {
+    auto first_section = std::find_if(m_lines.begin(), m_lines.end(), [](const Line& line) {
+        return is_section_line(line.content.view());
+    });
+    if (first_section == m_lines.end()) {
+        return m_lines.size();
+    }
+    // After the last top-level setting, so that a comment heading the section stays with it.
+    std::size_t point = 0;
+    for (auto it = m_lines.begin(); it != first_section; ++it) {
+        if (!is_blank_or_comment(it->content.view())) {
+            point = static_cast<std::size_t>(it - m_lines.begin()) + 1;
+        }
+    }
+    return point;
+}
+
+bool Npmrc::set(std::string_view key, std::string_view value) {
+    SecretString content = concatenate({key, "=", value});
+    if (auto index = find_line(key)) {
+        Line& line = m_lines[*index];
+        if (line.content == content) {
+            return false;
+        }
+        line.content = std::move(content);
+        m_changed = true;
+        return true;
+    }
+    std::string eol = dominant_eol();
+    std::size_t point = insertion_point();
+    if (point == m_lines.size() && !m_lines.empty() && m_lines.back().eol.empty()) {
+        // The file ends without a newline: keep it that way, so that erase() restores it.
+        m_lines.back().eol = std::exchange(eol, "");
+    }
+    m_lines.insert(m_lines.begin() + static_cast<std::ptrdiff_t>(point),
+                   Line{std::move(content), std::move(eol)});
+    m_changed = true;
+    return true;
+}
+
+bool Npmrc::erase(std::string_view key) {
+    auto index = find_line(key);
+    if (!index) {
+        return false;
+    }
+    if (*index + 1 == m_lines.size() && m_lines[*index].eol.empty() && *index > 0) {
+        m_lines[*index - 1].eol.clear();
+    }
+    m_lines.erase(m_lines.begin() + static_cast<std::ptrdiff_t>(*index));
+    m_changed = true;
+    return true;
+}
+
+SecretString Npmrc::text() const {
+    std::size_t size = 0;
+    for (const auto& line : m_lines) {
+        size += line.content.size() + line.eol.size();
+    }
+    SecretString text = SecretString::with_size(size);
+    char* out = text.data();
+    for (const auto& line : m_lines) {
+        for (std::string_view part : {line.content.view(), std::string_view(line.eol)}) {
+            if (!part.empty()) {
+                std::memcpy(out, part.data(), part.size());
+                out += part.size();
+            }
+        }
+    }
+    return text;
+}
+
+Result<void> Npmrc::write_to(int fd) const {
+    for (const auto& line : m_lines) {
+        FEEDZ_TRY(write_all(fd, line.content.view()));
+        FEEDZ_TRY(write_all(fd, line.eol));
+    }
+    return {};
+}
+
+Result<void> Npmrc::save() {
+    if (!m_changed) {
+        return {};
+    }
+    std::string target = resolve_symlinks(m_path);
+    FEEDZ_TRY(make_directories(parent_directory(target), 0700));
+
+    struct stat st {};
+
+    if (::stat(target.c_str(), &st) == 0 && (st.st_mode & 07777) != 0600
+        && ::chmod(target.c_str(), 0600) != 0) {
+        return io_error("cannot make private (mode 0600)", target, errno);
+    }
+    auto file = AtomicFile::open(target, 0600);
+    if (!file) {
+        return file.error();
+    }
+    for (const auto& line : m_lines) {
+        FEEDZ_TRY(file->write(line.content.view()));
+        FEEDZ_TRY(file->write(line.eol));
+    }
+    FEEDZ_TRY(file->commit());
+    m_changed = false;
+    m_exists = true;
+    return {};
+}
+
+std::string npm_value(std::string_view raw) {
+    return unsafe(raw);
+}
+
+std::string
+npm_expand(std::string_view text,
+           const std::function<std::optional<std::string_view>(std::string_view)>& lookup) {
+    std::string result;
+    std::size_t copied = 0;
+    std::size_t position = 0;
+    while ((position = text.find("${", position)) != std::string_view::npos) {
+        std::size_t name_end = text.find_first_of("${}?", position + 2);
+        bool optional = name_end != std::string_view::npos && text[name_end] == '?';
+        std::size_t close = optional ? name_end + 1 : name_end;
+        if (name_end == std::string_view::npos || name_end == position + 2 || close >= text.size()
+            || text[close] != '}') {
+            position += 2;
+            continue;
+        }
+        std::size_t backslashes = 0;
+        while (backslashes < position && text[position - backslashes - 1] == '\\') {
+            ++backslashes;
+        }
+        std::size_t match_begin = position - backslashes;
+        result.append(text.substr(copied, match_begin - copied));
+        // Each pair of backslashes stands for one; an odd one out escapes the placeholder.
+        result.append(backslashes / 2, '\\');
+        std::string_view placeholder = text.substr(position, close + 1 - position);
+        if (backslashes % 2 == 1) {
+            result.append(placeholder);
+        } else if (auto value = lookup(text.substr(position + 2, name_end - position - 2))) {
+            result.append(*value);
+        } else if (!optional) {
+            result.append(placeholder);
+        }
+        position = close + 1;
+        copied = position;
+    }
+    result.append(text.substr(copied));
+    return result;
+}
+
+std::vector<NpmPlaceholder> npm_placeholders(std::string_view text) {
+    // npm's /(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}/g: an odd number of backslashes escapes.
+    std::vector<NpmPlaceholder> found;
+    std::size_t position = 0;
+    while ((position = text.find("${", position)) != std::string_view::npos) {
+        std::size_t backslashes = 0;
+        while (backslashes < position && text[position - backslashes - 1] == '\\') {
+            ++backslashes;
+        }
+        std::size_t name_end = text.find_first_of("${}?", position + 2);
+        if (name_end == std::string_view::npos || name_end == position + 2) {
+            position += 2;
+            continue;
+        }
+        bool optional = text[name_end] == '?';
+        std::size_t close = optional ? name_end + 1 : name_end;
+        if (close >= text.size() || text[close] != '}') {
+            position += 2;
+            continue;
+        }
+        if (backslashes % 2 == 0) {
+            found.push_back(
+                {std::string(text.substr(position + 2, name_end - position - 2)), optional});
+        }
+        position = close + 1;
+    }
+    return found;
+}
+
+std::optional<std::string> npm_nerf_dart(std::string_view url) {
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string scheme(url.substr(0, scheme_end));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    if (scheme != "http" && scheme != "https") {
+        return std::nullopt;
+    }
+    std::string_view rest = url.substr(scheme_end + 3);
+    auto authority_end = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, authority_end);
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+        authority.remove_prefix(at + 1);
+    }
+    std::string host(authority);
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    std::string default_port = scheme == "https" ? ":443" : ":80";
+    if (host.ends_with(default_port)) {
+        host.resize(host.size() - default_port.size());
+    }
+    if (host.empty()) {
+        return std::nullopt;
+    }
+    std::string_view path;
+    if (authority_end != std::string_view::npos && rest[authority_end] == '/') {
+        path = rest.substr(authority_end);
+        path = path.substr(0, path.find_first_of("?#"));
+    }
+    std::string directory(path.substr(0, path.rfind('/') + 1));
+    if (directory.empty()) {
+        directory = "/";
+    }
+    return "//" + host + directory;
+}
+
+SecretString npm_base64(std::string_view data) {
+    SecretString encoded = SecretString::with_size((data.size() + 2) / 3 * 4);
+    char* out = encoded.data();
+    std::size_t i = 0;
+    auto byte = [&](std::size_t index) {
+        return index < data.size() ? static_cast<unsigned char>(data[index]) : 0U;
+    };
+    for (; i < data.size(); i += 3) {
+        unsigned int group = (byte(i) << 16U) | (byte(i + 1) << 8U) | byte(i + 2);
+        *out++ = k_base64_alphabet[(group >> 18U) & 63U];
+        *out++ = k_base64_alphabet[(group >> 12U) & 63U];
+        *out++ = i + 1 < data.size() ? k_base64_alphabet[(group >> 6U) & 63U] : '=';
+        *out++ = i + 2 < data.size() ? k_base64_alphabet[group & 63U] : '=';
+    }
+    return encoded;
+}
+
+SecretString npm_basic_auth(std::string_view token) {
+    SecretString credentials = concatenate({"feedz:", token});
+    return npm_base64(credentials.view());
+}
+
+} // namespace feedz
