@@ -81,7 +81,7 @@ Result<Arguments> parse_arguments(int argc,
             inline_value = name.substr(equals + 1);
             name = name.substr(0, equals);
         }
-        if (name == "help") {
+        if (name == "help" && !inline_value) {
             arguments.m_options.emplace("help", std::make_pair(std::string(), -1));
             continue;
         }

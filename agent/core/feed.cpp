@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "feed.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -18,8 +21,29 @@ std::string to_lower(std::string_view text) {
     return lower;
 }
 
+// Only names that cannot leave the machine: "127.0.0.1.nip.io" resolves wherever DNS says.
 bool is_loopback_host(std::string_view host) {
-    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+    if (host == "localhost" || host == "[::1]") {
+        return true;
+    }
+    in_addr address{};
+    return ::inet_pton(AF_INET, std::string(host).c_str(), &address) == 1
+           && (ntohl(address.s_addr) >> 24) == 127;
+}
+
+// `text` for a message, with any user info (it may hold a token) cut out.
+std::string quoted(std::string_view text) {
+    std::string shown(text);
+    auto scheme_end = shown.find("://");
+    std::size_t authority_begin = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+    std::size_t authority_end = shown.find_first_of("/?#", authority_begin);
+    auto at =
+        shown.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+    if (at != std::string::npos && at >= authority_begin
+        && (authority_end == std::string::npos || at < authority_end)) {
+        shown.replace(authority_begin, at - authority_begin, "\u2026");
+    }
+    return "'" + shown + "'";
 }
 
 bool is_valid_host(std::string_view host) {
@@ -61,8 +85,59 @@ std::vector<std::string_view> split_path(std::string_view path) {
     return segments;
 }
 
+// "." or "..", also percent-encoded: servers decode %2E, so the scope check must as well.
+std::string_view dot_segment_kind(std::string_view segment) {
+    std::string decoded = to_lower(segment);
+    for (auto at = decoded.find("%2e"); at != std::string::npos; at = decoded.find("%2e")) {
+        decoded.replace(at, 3, ".");
+    }
+    if (decoded == ".") {
+        return ".";
+    }
+    if (decoded == "..") {
+        return "..";
+    }
+    return "";
+}
+
+// RFC 3986 §5.2.4: "/acme/pkgs/../other/" is "/acme/other/". Resolving here keeps a URL from
+// reaching a token whose scope it only seems to be under.
+std::string remove_dot_segments(std::string_view path) {
+    std::vector<std::string_view> output;
+    bool trailing_slash = path.ends_with('/');
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
+        std::string_view segment = path.substr(start, end - start);
+        std::string_view kind = dot_segment_kind(segment);
+        if (kind == "..") {
+            if (!output.empty()) {
+                output.pop_back();
+            }
+            trailing_slash = trailing_slash || end == path.size();
+        } else if (kind == ".") {
+            trailing_slash = trailing_slash || end == path.size();
+        } else if (end < path.size() || !segment.empty()) {
+            output.push_back(segment);
+        }
+        start = end + 1;
+    }
+    std::string result;
+    for (std::size_t i = 0; i < output.size(); ++i) {
+        result += "/";
+        result += output[i];
+    }
+    if (result.empty() || trailing_slash) {
+        result += "/";
+    }
+    return result;
+}
+
 Error feed_error(std::string_view text, std::string_view reason) {
-    std::string message = "not a feed: '" + std::string(text) + "'";
+    std::string message = "not a feed: " + quoted(text);
     if (!reason.empty()) {
         message += " (" + std::string(reason) + ")";
     }
@@ -83,13 +158,13 @@ Feed make_feed(std::string origin, std::string_view org, std::string_view repo) 
 Result<NormalizedUrl> normalize_url(std::string_view url) {
     auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) {
-        return make_error(Errc::invalid_argument, "not a URL: '" + std::string(url) + "'");
+        return make_error(Errc::invalid_argument, "not a URL: " + quoted(url));
     }
     std::string scheme = to_lower(url.substr(0, scheme_end));
     if (scheme != "https" && scheme != "http") {
         return make_error(Errc::invalid_argument,
-                          "unsupported scheme '" + scheme + "' in '" + std::string(url)
-                              + "': use https://");
+                          "unsupported scheme '" + scheme + "' in " + quoted(url)
+                              + ": use https://");
     }
     std::string_view rest = url.substr(scheme_end + 3);
     std::size_t authority_end = rest.find_first_of("/?#");
@@ -107,12 +182,12 @@ Result<NormalizedUrl> normalize_url(std::string_view url) {
     if (!authority.empty() && authority.front() == '[') {
         auto close = authority.find(']');
         if (close == std::string_view::npos) {
-            return make_error(Errc::invalid_argument, "bad host in '" + std::string(url) + "'");
+            return make_error(Errc::invalid_argument, "bad host in " + quoted(url));
         }
         host = to_lower(authority.substr(0, close + 1));
         if (close + 1 < authority.size()) {
             if (authority[close + 1] != ':') {
-                return make_error(Errc::invalid_argument, "bad host in '" + std::string(url) + "'");
+                return make_error(Errc::invalid_argument, "bad host in " + quoted(url));
             }
             port_text = authority.substr(close + 2);
         }
@@ -124,7 +199,7 @@ Result<NormalizedUrl> normalize_url(std::string_view url) {
         }
     }
     if (!is_valid_host(host)) {
-        return make_error(Errc::invalid_argument, "bad host in '" + std::string(url) + "'");
+        return make_error(Errc::invalid_argument, "bad host in " + quoted(url));
     }
     std::string port;
     if (!port_text.empty()) {
@@ -133,7 +208,7 @@ Result<NormalizedUrl> normalize_url(std::string_view url) {
             std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
         if (ec != std::errc() || end != port_text.data() + port_text.size() || value == 0
             || value > 65535) {
-            return make_error(Errc::invalid_argument, "bad port in '" + std::string(url) + "'");
+            return make_error(Errc::invalid_argument, "bad port in " + quoted(url));
         }
         bool is_default = (scheme == "https" && value == 443) || (scheme == "http" && value == 80);
         if (!is_default) {
@@ -142,14 +217,14 @@ Result<NormalizedUrl> normalize_url(std::string_view url) {
     }
     if (scheme == "http" && !is_loopback_host(host)) {
         return make_error(Errc::invalid_argument,
-                          "refusing plain http for '" + std::string(url)
-                              + "': tokens would cross the network unencrypted; use https://");
+                          "refusing plain http for " + quoted(url)
+                              + ": tokens would cross the network unencrypted; use https://");
     }
 
     NormalizedUrl normalized;
     normalized.origin = scheme + "://" + host + port + "/";
     std::string_view path = path_and_more.substr(0, path_and_more.find_first_of("?#"));
-    normalized.path = path.empty() ? "/" : std::string(path);
+    normalized.path = path.empty() ? "/" : remove_dot_segments(path);
     normalized.text = scheme + "://" + host + port + normalized.path;
     return normalized;
 }

@@ -260,8 +260,7 @@ Result<TokenLookup> AgentClient::get(std::string_view url, Operation operation) 
 
 Result<std::optional<std::string>> AgentClient::store(const TokenInfo& info,
                                                       const SecretString& secret) {
-    auto reply = call({{"op", "store"}, {"token", to_json(info)}, {"secret_length", secret.size()}},
-                      &secret);
+    auto reply = call({{"op", "store"}, {"token", to_json(info)}}, &secret);
     if (!reply) {
         return reply.error();
     }

@@ -126,10 +126,14 @@ Result<std::optional<Message>> MessageChannel::read() {
                               + " bytes");
     }
     Message message;
-    message.header = nlohmann::json::parse(
-        m_buffer.get() + m_begin, m_buffer.get() + m_begin + line_length, nullptr, false);
+    std::string_view line(m_buffer.get() + m_begin, line_length);
+    // The JSON parser skips a byte order mark and stops at a NUL; a message has neither.
+    bool clean = !line.starts_with("\xEF\xBB\xBF") && line.find('\0') == std::string_view::npos;
+    if (clean) {
+        message.header = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+    }
     discard(line_length + 1);
-    if (message.header.is_discarded() || !message.header.is_object()) {
+    if (!clean || message.header.is_discarded() || !message.header.is_object()) {
         return make_error(Errc::protocol_error, "message is not a JSON object");
     }
 
@@ -163,7 +167,15 @@ Result<std::optional<Message>> MessageChannel::read() {
 }
 
 Result<void> MessageChannel::write(const nlohmann::json& header, const SecretString* secret) {
-    std::string line = header.dump();
+    // secret_length is set here, so it always matches what follows.
+    std::string line;
+    if (secret != nullptr) {
+        nlohmann::json with_length = header;
+        with_length["secret_length"] = secret->size();
+        line = with_length.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+        line = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     line += '\n';
     static char newline = '\n';
     iovec parts[3] = {

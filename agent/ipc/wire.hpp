@@ -48,6 +48,8 @@ public:
     // The next message; nullopt when the peer closed the connection between messages.
     Result<std::optional<Message>> read();
 
+    // Sends `header` and, when given, `secret` after it (the header's "secret_length" is set
+    // to match). Text that is not UTF-8 is replaced, never a reason to fail.
     Result<void> write(const nlohmann::json& header, const SecretString* secret = nullptr);
 
     int fd() const { return m_fd.get(); }

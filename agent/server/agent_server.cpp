@@ -304,6 +304,20 @@ void AgentServer::accept_one() {
 void AgentServer::serve_connection(Connection& connection, Fd fd, Peer peer) {
     MessageChannel channel(std::move(fd),
                            {m_options.connection_idle_timeout, m_options.transfer_timeout});
+    try {
+        converse(channel, peer);
+    } catch (const std::exception&) {
+        // One connection's failure must never take the agent down; drop the connection.
+    }
+    m_last_activity_ms = now_ms();
+    --m_active;
+    // Closed under the lock, so reap_connections() never shuts down a reused descriptor.
+    std::lock_guard lock(m_connections_mutex);
+    channel.close();
+    connection.finished = true;
+}
+
+void AgentServer::converse(MessageChannel& channel, const Peer& peer) {
     if (channel.write(m_handler.greeting())) {
         while (!m_stop_requested) {
             auto request = channel.read();
@@ -328,12 +342,6 @@ void AgentServer::serve_connection(Connection& connection, Fd fd, Peer peer) {
             }
         }
     }
-    m_last_activity_ms = now_ms();
-    --m_active;
-    // Closed under the lock, so reap_connections() never shuts down a reused descriptor.
-    std::lock_guard lock(m_connections_mutex);
-    channel.close();
-    connection.finished = true;
 }
 
 void AgentServer::reap_connections(bool all) {

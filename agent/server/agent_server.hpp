@@ -56,6 +56,7 @@ private:
     Result<void> bind_socket();
     void accept_one();
     void serve_connection(Connection& connection, Fd fd, Peer peer);
+    void converse(MessageChannel& channel, const Peer& peer);
     void reap_connections(bool all);
     std::optional<std::string> housekeeping();
     void request_stop();

@@ -85,6 +85,15 @@ nlohmann::json RequestHandler::greeting() const {
 }
 
 Reply RequestHandler::handle(const Message& request, const Peer& peer) {
+    // The boundary of one request: whatever a client sends, the agent answers and lives on.
+    try {
+        return handle_checked(request, peer);
+    } catch (const std::exception& failure) {
+        return error(Errc::internal, std::string("internal error: ") + failure.what());
+    }
+}
+
+Reply RequestHandler::handle_checked(const Message& request, const Peer& peer) {
     const auto& header = request.header;
     std::string op = string_field(header, "op").value_or("");
     nlohmann::json audit = {
@@ -123,18 +132,23 @@ Reply RequestHandler::handle(const Message& request, const Peer& peer) {
 
 Reply RequestHandler::handle_get(const nlohmann::json& request, nlohmann::json& audit) {
     auto url_text = string_field(request, "url");
-    auto operation_text = string_field(request, "operation").value_or("read");
-    auto operation = operation_from_string(operation_text);
+    // "operation" may be left out (read); anything else must be one of the three.
+    std::optional<std::string> operation_text = "read";
+    if (request.contains("operation")) {
+        operation_text = string_field(request, "operation");
+    }
+    auto operation = operation_text ? operation_from_string(*operation_text) : std::nullopt;
     if (!url_text || !operation) {
         return error(Errc::protocol_error,
                      "get needs \"url\" and \"operation\" (read, write or manage)");
     }
-    audit["url"] = *url_text;
-    audit["operation"] = operation_text;
+    audit["operation"] = *operation_text;
     auto url = normalize_url(*url_text);
     if (!url) {
+        // Not logged: a URL with user info may carry a password.
         return error(url.error());
     }
+    audit["url"] = url->text;
     auto found = m_registry.lookup(url->text, *operation, today_utc());
     if (!found) {
         return error(found.error());
@@ -149,7 +163,6 @@ Reply RequestHandler::handle_get(const nlohmann::json& request, nlohmann::json& 
         audit["name"] = found->token->name;
         audit["token"] = found->token->prefix;
         reply.header["token"] = to_json(*found->token);
-        reply.header["secret_length"] = found->secret.size();
         reply.secret = std::move(found->secret);
     } else {
         audit["decision"] = "not_found";
@@ -180,7 +193,11 @@ Reply RequestHandler::handle_store(const Message& request, nlohmann::json& audit
 }
 
 Reply RequestHandler::handle_erase(const nlohmann::json& request, nlohmann::json& audit) {
-    if (request.value("all", false)) {
+    auto all = request.find("all");
+    if (all != request.end() && !all->is_boolean()) {
+        return error(Errc::protocol_error, "\"all\" must be true or false");
+    }
+    if (all != request.end() && all->get<bool>()) {
         audit["name"] = "*";
         auto erased = m_registry.erase_all();
         if (!erased) {

@@ -33,7 +33,8 @@ struct Reply {
 };
 
 // Turns one request into one reply (PROTOCOL.md), independent of sockets and threads so that
-// it can be tested with a MemoryStore. Every request leaves a line in the audit log.
+// it can be tested with a MemoryStore. Every request but list and status leaves a line in the
+// audit log.
 class RequestHandler {
 public:
     RequestHandler(TokenRegistry& registry, AuditLog& audit, const AgentFacts& facts);
@@ -43,6 +44,7 @@ public:
     Reply handle(const Message& request, const Peer& peer);
 
 private:
+    Reply handle_checked(const Message& request, const Peer& peer);
     Reply handle_get(const nlohmann::json& request, nlohmann::json& audit);
     Reply handle_store(const Message& request, nlohmann::json& audit);
     Reply handle_erase(const nlohmann::json& request, nlohmann::json& audit);

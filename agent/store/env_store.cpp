@@ -99,13 +99,19 @@ Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
         }
         auto scope = parse_scope(entry["feed"].get_ref<const std::string&>());
         if (!scope) {
-            return make_error(Errc::invalid_argument, where + ": " + scope.error().message);
+            // Not quoted: with "feed" and "token" swapped by mistake, it would be a token.
+            return make_error(Errc::invalid_argument,
+                              where
+                                  + ": \"feed\" is neither org/repo nor an https:// URL "
+                                    "prefix (plain http only for loopback hosts)");
         }
         const auto& secret = entry["token"].get_ref<const std::string&>();
         if (auto valid = validate_token(secret); !valid) {
             return make_error(Errc::invalid_argument, where + ": " + valid.error().message);
         }
         StoredToken token = make_token(where, std::move(*scope), secret);
+        // Among equally good entries the first listed wins ("newest").
+        token.info.created = Timestamp(std::chrono::seconds(1'000'000'000 - static_cast<long>(i)));
         if (auto access = entry.find("access"); access != entry.end()) {
             auto level =
                 access->is_string() ? access_from_string(access->get<std::string>()) : std::nullopt;

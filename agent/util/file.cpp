@@ -112,6 +112,23 @@ std::string resolve_symlinks(const std::string& path) {
     if (::realpath(path.c_str(), resolved) != nullptr) {
         return resolved;
     }
+    // A dangling link (its target not created yet): follow it by hand, so that the target is
+    // created and the link stays a link.
+    std::string current = path;
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat st {};
+
+        if (::lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+            return current;
+        }
+        char target[PATH_MAX];
+        ssize_t length = ::readlink(current.c_str(), target, sizeof(target) - 1);
+        if (length <= 0) {
+            return current;
+        }
+        std::string next(target, static_cast<std::size_t>(length));
+        current = next.front() == '/' ? next : parent_directory(current) + "/" + next;
+    }
     return path;
 }
 
@@ -151,6 +168,20 @@ AtomicFile::~AtomicFile() {
         m_fd.reset();
         ::unlink(m_temp_path.c_str());
     }
+}
+
+AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
+    if (this != &other) {
+        // The file being replaced loses its uncommitted temporary, as its destructor would.
+        if (m_fd) {
+            m_fd.reset();
+            ::unlink(m_temp_path.c_str());
+        }
+        m_path = std::move(other.m_path);
+        m_temp_path = std::move(other.m_temp_path);
+        m_fd = std::move(other.m_fd);
+    }
+    return *this;
 }
 
 Result<void> AtomicFile::write(std::string_view data) {

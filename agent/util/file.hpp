@@ -34,7 +34,7 @@ public:
     static Result<AtomicFile> open(const std::string& path, mode_t default_mode);
 
     AtomicFile(AtomicFile&& other) noexcept = default;
-    AtomicFile& operator=(AtomicFile&& other) noexcept = default;
+    AtomicFile& operator=(AtomicFile&& other) noexcept;
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
     ~AtomicFile();

@@ -347,7 +347,7 @@ TEST_CASE("MessageChannel: a line that is not a JSON object is a protocol error"
 // RFC 8259 §8.1: JSON text exchanged between systems must not start with a byte order mark;
 // PROTOCOL.md says each message is a JSON object on one line.
 TEST_CASE("MessageChannel: a line starting with a byte order mark is a protocol error",
-          "[ipc][wire][!mayfail]") {
+          "[ipc][wire]") {
     auto [left, right] = make_socket_pair();
     MessageChannel reader(std::move(right), k_timeouts);
     send_raw(left.get(), "\xEF\xBB\xBF{\"op\":\"get\"}\n");
@@ -359,7 +359,7 @@ TEST_CASE("MessageChannel: a line starting with a byte order mark is a protocol 
 // The JSON parser treats a NUL byte as the end of its input, so without a check of its own the
 // channel accepts a line with anything after a NUL.
 TEST_CASE("MessageChannel: a NUL byte inside the header line is a protocol error",
-          "[ipc][wire][!mayfail]") {
+          "[ipc][wire]") {
     auto [left, right] = make_socket_pair();
     MessageChannel reader(std::move(right), k_timeouts);
     send_raw(left.get(), std::string("{\"op\":\"get\"}\0not json at all\n", 29));
@@ -372,7 +372,7 @@ TEST_CASE("MessageChannel: a NUL byte inside the header line is a protocol error
 // a path in an io_error message). nlohmann's dump() throws on invalid UTF-8 unless told
 // otherwise, and the agent's connection threads do not catch.
 TEST_CASE("MessageChannel: writing a header with invalid UTF-8 does not throw",
-          "[ipc][wire][!mayfail]") {
+          "[ipc][wire]") {
     auto [left, right] = make_socket_pair();
     MessageChannel writer(std::move(left), k_timeouts);
     MessageChannel reader(std::move(right), k_timeouts);

@@ -328,7 +328,7 @@ TEST_CASE("AtomicFile: a moved AtomicFile commits and the moved-from one removes
 // Move assignment over an uncommitted AtomicFile drops that file's descriptor; its temporary
 // must go too ("An uncommitted AtomicFile removes its temporary").
 TEST_CASE("AtomicFile: move-assigning over an uncommitted AtomicFile removes its temporary",
-          "[util][file][!mayfail]") {
+          "[util][file]") {
     ScratchDirectory dir;
     {
         AtomicFile a = opened(dir.path("a.txt"), 0600);
