@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <agent/cli/common.hpp>
 #include <agent/cli/integrations.hpp>
+#include <agent/cli/npm_checks.hpp>
 #include <agent/cli/secret_input.hpp>
 #include <agent/config/managed_state.hpp>
 #include <agent/core/feed.hpp>
@@ -119,12 +120,15 @@ std::string describe_scopes(const std::vector<std::string>& scopes) {
     return text;
 }
 
-// Asks the feed whether it takes the token, the way NuGet will: nothing is stored when the
-// feed says no.
-Result<void> verify_token(const LoginRequest& request, const SecretString& secret) {
+// Asks the feed whether it takes the token, the way npm or NuGet will: nothing is stored when
+// the feed says no. One request per feed: the token rules are the feed's, whichever protocol
+// asks, so npm's whoami when npm will use the token, else the NuGet service index.
+Result<void>
+verify_token(const LoginRequest& request, const SecretString& secret, const Arguments& arguments) {
+    bool npm = npm_wanted(arguments);
     for (const Feed& feed : request.feeds) {
-        std::string url = feed.nuget_url();
-        auto answer = probe_with_token(url, secret);
+        std::string url = npm ? feed.npm_url() + "-/whoami" : feed.nuget_url();
+        auto answer = npm ? probe_npm_registry(feed, secret) : probe_with_token(url, secret);
         if (!answer) {
             return make_error(Errc::io_error,
                               "cannot check the token against " + feed.root + ": "
@@ -201,7 +205,7 @@ int run_login(Arguments& arguments, char** argv) {
     request->info.prefix = token_prefix(secret->view());
     bool verify = !arguments.has("no-verify") && !request->feeds.empty();
     if (verify) {
-        if (auto verified = verify_token(*request, *secret); !verified) {
+        if (auto verified = verify_token(*request, *secret, arguments); !verified) {
             return report(verified.error());
         }
     }
