@@ -20,6 +20,7 @@ const std::vector<const Command*>& commands() {
         &list_command(),
         &disable_command(),
         &enable_command(),
+        &exec_command(),
         &serve_command(),
         &stop_command(),
     };
