@@ -23,6 +23,7 @@ const std::vector<const Command*>& commands() {
         &exec_command(),
         &serve_command(),
         &stop_command(),
+        &doctor_command(),
     };
     return all;
 }

@@ -35,6 +35,7 @@ const Command& enable_command();
 const Command& disable_command();
 const Command& serve_command();
 const Command& stop_command();
+const Command& doctor_command();
 const Command& exec_command();
 
 } // namespace feedz::cli

@@ -47,15 +47,28 @@ const SecretString* TokenSet::secret(std::string_view name) const {
     return index ? &m_secrets[*index] : nullptr;
 }
 
-TokenLookup TokenSet::lookup(std::string_view url, Operation operation, Date today) const {
-    Selection selection = select_token(m_infos, url, operation, today);
+TokenLookup TokenSet::lookup(std::string_view url,
+                             Operation operation,
+                             Date today,
+                             std::optional<std::string_view> only_name) const {
+    std::span<const TokenInfo> candidates = m_infos;
+    std::size_t offset = 0;
+    if (only_name) {
+        auto index = index_of(*only_name);
+        if (!index) {
+            return {};
+        }
+        candidates = candidates.subspan(*index, 1);
+        offset = *index;
+    }
+    Selection selection = select_token(candidates, url, operation, today);
     TokenLookup lookup;
     if (selection.chosen) {
-        lookup.token = m_infos[*selection.chosen];
-        lookup.secret = m_secrets[*selection.chosen].clone();
+        lookup.token = m_infos[offset + *selection.chosen];
+        lookup.secret = m_secrets[offset + *selection.chosen].clone();
     }
     for (const auto& rejected : selection.rejected) {
-        lookup.rejected.push_back({m_infos[rejected.index], rejected.reason});
+        lookup.rejected.push_back({m_infos[offset + rejected.index], rejected.reason});
     }
     return lookup;
 }

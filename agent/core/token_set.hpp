@@ -44,8 +44,12 @@ public:
 
     std::size_t size() const { return m_infos.size(); }
 
-    // select_token() over the set, with the chosen secret copied out.
-    TokenLookup lookup(std::string_view url, Operation operation, Date today) const;
+    // select_token() over the set (or only over the token `only_name`, when given), with the
+    // chosen secret copied out.
+    TokenLookup lookup(std::string_view url,
+                       Operation operation,
+                       Date today,
+                       std::optional<std::string_view> only_name = std::nullopt) const;
 
 private:
     std::optional<std::size_t> index_of(std::string_view name) const;

@@ -224,8 +224,13 @@ Result<Message> AgentClient::call(const nlohmann::json& request, const SecretStr
     return std::move(**reply);
 }
 
-Result<TokenLookup> AgentClient::get(std::string_view url, Operation operation) {
-    auto reply = call({{"op", "get"}, {"url", url}, {"operation", to_string(operation)}});
+Result<TokenLookup>
+AgentClient::get(std::string_view url, Operation operation, std::optional<std::string_view> name) {
+    nlohmann::json request = {{"op", "get"}, {"url", url}, {"operation", to_string(operation)}};
+    if (name) {
+        request["name"] = *name;
+    }
+    auto reply = call(request);
     if (!reply) {
         return reply.error();
     }

@@ -47,8 +47,10 @@ public:
 
     const Greeting& greeting() const { return m_greeting; }
 
-    // The token for `operation` on `url`.
-    Result<TokenLookup> get(std::string_view url, Operation operation);
+    // The token for `operation` on `url` (only the token `name`, when given).
+    Result<TokenLookup> get(std::string_view url,
+                            Operation operation,
+                            std::optional<std::string_view> name = std::nullopt);
 
     // Stores a token (the agent sets its prefix and creation time). Returns the name of
     // another token that is the same token, if there is one.

@@ -99,7 +99,16 @@ probe_with_token(const std::string& url, const SecretString& token, std::chrono:
         std::istream& body = session->receiveResponse(response);
         Poco::NullOutputStream discard;
         Poco::StreamCopier::copyStream(body, discard);
-        return ProbeAnswer{static_cast<int>(response.getStatus()), response.getReason()};
+        ProbeAnswer answer{static_cast<int>(response.getStatus()), response.getReason(), {}};
+        if (response.has("Date")) {
+            try {
+                answer.date = std::chrono::system_clock::time_point(
+                    std::chrono::microseconds(response.getDate().epochMicroseconds()));
+            } catch (const Poco::Exception&) {
+                // A malformed Date header only means no clock check.
+            }
+        }
+        return answer;
     } catch (const Poco::Net::SSLException& error) {
         return make_error(Errc::io_error,
                           "TLS with " + normalized->origin + " failed (" + error.displayText()

@@ -5,6 +5,7 @@
 #include <agent/util/secret_string.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace feedz {
@@ -13,6 +14,7 @@ namespace feedz {
 struct ProbeAnswer {
     int status = 0;     // HTTP status
     std::string reason; // the reason phrase (Feedz puts the missing access level in a 403's)
+    std::optional<std::chrono::system_clock::time_point> date; // the server's Date header
 };
 
 // GETs `url` over HTTPS with the token as the Basic password (username "feedz"), as NuGet and

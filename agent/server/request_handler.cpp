@@ -149,7 +149,19 @@ Reply RequestHandler::handle_get(const nlohmann::json& request, nlohmann::json& 
         return error(url.error());
     }
     audit["url"] = url->text;
-    auto found = m_registry.lookup(url->text, *operation, today_utc());
+    // "name" restricts the choice to one token (doctor checks each token against its feed).
+    std::optional<std::string> only_name;
+    if (request.contains("name")) {
+        only_name = string_field(request, "name");
+        if (!only_name) {
+            return error(Errc::protocol_error, "\"name\" must be a string");
+        }
+    }
+    auto found =
+        m_registry.lookup(url->text,
+                          *operation,
+                          today_utc(),
+                          only_name ? std::optional<std::string_view>(*only_name) : std::nullopt);
     if (!found) {
         return error(found.error());
     }

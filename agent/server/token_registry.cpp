@@ -72,16 +72,19 @@ Result<void> TokenRegistry::recover_locked() {
     return refresh_locked();
 }
 
-Result<TokenLookup> TokenRegistry::lookup(std::string_view url, Operation operation, Date today) {
+Result<TokenLookup> TokenRegistry::lookup(std::string_view url,
+                                          Operation operation,
+                                          Date today,
+                                          std::optional<std::string_view> only_name) {
     {
         std::shared_lock lock(m_mutex);
         if (!m_error) {
-            return m_tokens.lookup(url, operation, today);
+            return m_tokens.lookup(url, operation, today, only_name);
         }
     }
     std::unique_lock lock(m_mutex);
     FEEDZ_TRY(recover_locked());
-    return m_tokens.lookup(url, operation, today);
+    return m_tokens.lookup(url, operation, today, only_name);
 }
 
 Result<void> TokenRegistry::store(StoredToken token) {

@@ -23,7 +23,10 @@ public:
     // failure the cache is emptied and the error is what look-ups report until a refresh works.
     Result<void> refresh();
 
-    Result<TokenLookup> lookup(std::string_view url, Operation operation, Date today);
+    Result<TokenLookup> lookup(std::string_view url,
+                               Operation operation,
+                               Date today,
+                               std::optional<std::string_view> only_name = std::nullopt);
 
     Result<void> store(StoredToken token);
 

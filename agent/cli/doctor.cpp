@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: MIT
+// `feedz-agent doctor`: one line per check, and for each failure the command or edit that
+// fixes it. Exit 0 only when nothing failed (warnings do not fail).
+#include <agent/cli/common.hpp>
+#include <agent/cli/npm_checks.hpp>
+#include <agent/config/managed_state.hpp>
+#include <agent/config/nuget_config.hpp>
+#include <agent/core/environment.hpp>
+#include <agent/core/feed.hpp>
+#include <agent/core/paths.hpp>
+#include <agent/net/feed_probe.hpp>
+#include <agent/store/env_store.hpp>
+#include <agent/util/file.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+namespace feedz::cli {
+
+namespace {
+
+enum class Status { ok, info, warning, failure };
+
+const char* to_string(Status status) {
+    switch (status) {
+    case Status::ok:
+        return "ok";
+    case Status::info:
+        return "info";
+    case Status::warning:
+        return "warning";
+    case Status::failure:
+        return "fail";
+    }
+    return "fail";
+}
+
+const char* mark(Status status) {
+    switch (status) {
+    case Status::ok:
+        return "\u2713";
+    case Status::info:
+        return "\u00b7";
+    case Status::warning:
+        return "!";
+    case Status::failure:
+        return "\u2717";
+    }
+    return "?";
+}
+
+struct Check {
+    std::string area;
+    Status status;
+    std::string message;
+    std::string fix;
+};
+
+std::string octal(mode_t mode) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof(buffer), "%04o", static_cast<unsigned>(mode & 07777));
+    return buffer;
+}
+
+std::string display_path(const std::string& path) {
+    std::string home = home_directory();
+    return path.starts_with(home + "/") ? "~" + path.substr(home.size()) : path;
+}
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+    std::string text;
+    for (const auto& scope : scopes) {
+        text += (text.empty() ? "" : ", ") + scope;
+    }
+    return text;
+}
+
+// The feeds a scope names: a feed root is one; an origin ("every feed on the host") is none.
+std::optional<Feed> feed_of_scope(const std::string& scope) {
+    auto feed = parse_feed(scope);
+    if (!feed || feed->root != scope) {
+        return std::nullopt;
+    }
+    return *feed;
+}
+
+class Doctor {
+public:
+    int run(bool json);
+
+private:
+    void add(std::string area, Status status, std::string message, std::string fix = "") {
+        m_checks.push_back({std::move(area), status, std::move(message), std::move(fix)});
+    }
+
+    std::optional<AgentClient> check_agent();
+    void check_keychain(AgentClient& agent);
+    void check_tokens(AgentClient& agent);
+    void check_token_against_feed(AgentClient& agent, const TokenInfo& token, const Feed& feed);
+    void check_environment_tokens();
+    void judge_answer(const std::string& who,
+                      const std::string& relogin,
+                      const Feed& feed,
+                      const Result<ProbeAnswer>& answer);
+    void check_nuget_plugin();
+    void check_nuget_sources(AgentClient* agent);
+    void check_npm();
+    void check_clock();
+
+    std::vector<Check> m_checks;
+    std::vector<Feed> m_feeds; // every feed a token is for
+    std::vector<std::chrono::system_clock::time_point> m_feed_dates;
+    bool m_any_token = false;
+};
+
+std::optional<AgentClient> Doctor::check_agent() {
+    std::string socket = agent_socket_path();
+    std::string directory = parent_directory(socket);
+    auto agent = connect_to_running_agent(socket);
+    bool started = false;
+    if (!agent) {
+        agent = connect_agent();
+        started = true;
+    }
+    if (!agent) {
+        add("agent",
+            Status::failure,
+            agent.error().message,
+            "see the message; `feedz-agent serve --foreground` shows why it cannot start");
+        return std::nullopt;
+    }
+
+    struct stat st {};
+
+    if (::lstat(directory.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0) {
+            add("agent",
+                Status::failure,
+                "the socket directory " + directory + " is not private (mode " + octal(st.st_mode)
+                    + ", owner uid " + std::to_string(st.st_uid) + ")",
+                "chmod 700 " + directory);
+        }
+    }
+    if (::lstat(socket.c_str(), &st) == 0 && (st.st_mode & 0177) != 0) {
+        add("agent",
+            Status::failure,
+            "the socket " + socket + " has mode " + octal(st.st_mode),
+            "chmod 600 " + socket);
+    }
+    const Greeting& greeting = agent->greeting();
+    add("agent",
+        Status::ok,
+        std::string(started ? "started on demand" : "running") + " (pid "
+            + std::to_string(greeting.pid) + ", version " + greeting.version + ", socket "
+            + display_path(socket) + ")");
+    return std::move(*agent);
+}
+
+void Doctor::check_keychain(AgentClient& agent) {
+    auto status = agent.status();
+    if (!status) {
+        add("keychain", Status::failure, status.error().message);
+        return;
+    }
+    if (status->store_error) {
+        add("keychain",
+            Status::failure,
+            status->store_error->message,
+            "unlock or start the keychain as the message says, then run doctor again");
+        return;
+    }
+    if (status->greeting.store == "memory") {
+        add("keychain",
+            Status::info,
+            "FEEDZ_AGENT_STORE=memory: tokens live in the agent's memory and are lost when it "
+            "stops");
+        return;
+    }
+    add("keychain", Status::ok, "the Secret Service is reachable and unlocked");
+}
+
+void Doctor::judge_answer(const std::string& who,
+                          const std::string& relogin,
+                          const Feed& feed,
+                          const Result<ProbeAnswer>& answer) {
+    if (!answer) {
+        add("token",
+            Status::warning,
+            who + ": could not be checked against " + feed.root + ": " + answer.error().message);
+        return;
+    }
+    if (answer->date) {
+        m_feed_dates.push_back(*answer->date);
+    }
+    std::string what = " (" + std::to_string(answer->status) + " " + answer->reason + ")";
+    if (answer->status >= 200 && answer->status < 300) {
+        add("token", Status::ok, who + ": accepted by " + feed.root);
+    } else if (answer->status == 401) {
+        add("token",
+            Status::failure,
+            who + ": Feedz rejected it at " + feed.root + what
+                + ": it was deactivated, expired or revoked",
+            "re-activate it on Feedz, or create a new token and run: " + relogin);
+    } else if (answer->status == 403) {
+        add("token",
+            Status::failure,
+            who + ": has no access to " + feed.root + what,
+            "give the token's user access to the feed on Feedz, or use another token");
+    } else if (answer->status == 404) {
+        add("token",
+            Status::failure,
+            who + ": there is no feed at " + feed.root + what,
+            "check org/repo, then run: " + relogin);
+    } else {
+        add("token", Status::warning, who + ": unexpected answer from " + feed.root + what);
+    }
+}
+
+void Doctor::check_token_against_feed(AgentClient& agent,
+                                      const TokenInfo& token,
+                                      const Feed& feed) {
+    std::string who = "'" + token.name + "' (" + token.display() + ")";
+    std::string relogin = "feedz-agent login --name " + token.name + " --feed " + feed.root;
+    auto lookup = agent.get(feed.nuget_url(), Operation::read, token.name);
+    if (!lookup) {
+        add("token", Status::failure, who + ": " + lookup.error().message);
+        return;
+    }
+    if (!lookup->token) {
+        return; // disabled or expired: reported from its state already
+    }
+    judge_answer(who, relogin, feed, probe_with_token(feed.nuget_url(), lookup->secret));
+}
+
+void Doctor::check_tokens(AgentClient& agent) {
+    auto tokens = agent.list();
+    if (!tokens) {
+        add("token", Status::failure, tokens.error().message);
+        return;
+    }
+    Date today = today_utc();
+    for (const auto& token : *tokens) {
+        m_any_token = true;
+        std::string who = "'" + token.name + "' (" + token.display() + ")";
+        std::string relogin = "feedz-agent login --name " + token.name;
+        switch (token_state(token, today)) {
+        case TokenState::disabled:
+            add("token",
+                Status::failure,
+                who + ": disabled, so never handed out",
+                "feedz-agent enable " + token.name);
+            break;
+        case TokenState::expired:
+            add("token",
+                Status::failure,
+                who + ": expired on " + format_date(*token.expires),
+                "create a new token on Feedz, then: " + relogin + " --expires YYYY-MM-DD");
+            break;
+        case TokenState::active:
+            if (auto days = days_until_expiry(token, today);
+                days && *days <= k_expiry_warning_days) {
+                add("token",
+                    Status::warning,
+                    who + ": expires on " + format_date(*token.expires) + " (in "
+                        + std::to_string(*days) + " days)",
+                    "create a new token on Feedz, then: " + relogin + " --expires YYYY-MM-DD");
+            }
+            break;
+        }
+        if (token.access == Access::read) {
+            add("token",
+                Status::info,
+                who
+                    + ": read access: restores and installs only; publishing (npm publish, "
+                      "dotnet nuget push) needs a read-write token (feedz-agent login "
+                      "--access read-write)");
+        }
+        bool has_feed = false;
+        for (const auto& scope : token.scopes) {
+            if (auto feed = feed_of_scope(scope)) {
+                has_feed = true;
+                m_feeds.push_back(*feed);
+                if (token_state(token, today) == TokenState::active) {
+                    check_token_against_feed(agent, token, *feed);
+                }
+            }
+        }
+        if (!has_feed) {
+            add("token",
+                Status::info,
+                who + ": for every feed on " + join_scopes(token.scopes)
+                    + "; not checked against a feed");
+        }
+    }
+}
+
+void Doctor::check_environment_tokens() {
+    if (!get_env(k_env_pat) && !get_env(k_env_credentials)) {
+        return;
+    }
+    auto store = EnvStore::from_environment();
+    if (!store) {
+        add("environment",
+            Status::failure,
+            store.error().message,
+            "fix FEEDZ_PAT / FEEDZ_CREDENTIALS (see feedz-agent --help)");
+        return;
+    }
+    for (const auto& info : store->tokens().infos()) {
+        m_any_token = true;
+        std::string who = info.name + " (" + info.display() + ")";
+        for (const auto& scope : info.scopes) {
+            auto feed = feed_of_scope(scope);
+            if (!feed) {
+                add("environment", Status::info, who + ": for every feed on " + scope);
+                continue;
+            }
+            judge_answer(who,
+                         "update " + info.name,
+                         *feed,
+                         probe_with_token(feed->nuget_url(), *store->tokens().secret(info.name)));
+        }
+    }
+}
+
+// Where NuGet would look for nuget-plugin-feedz: NuGet 6.13+ scans PATH only when neither
+// NUGET_PLUGIN_PATHS nor NUGET_NETCORE_PLUGIN_PATHS is set.
+void Doctor::check_nuget_plugin() {
+    const std::string name = "nuget-plugin-feedz";
+    std::string beside = parent_directory(own_executable()) + "/" + name;
+    if (auto netcore = get_env("NUGET_NETCORE_PLUGIN_PATHS")) {
+        add("nuget",
+            Status::failure,
+            "NUGET_NETCORE_PLUGIN_PATHS is set: NuGet runs what it lists through `dotnet` and "
+            "stops looking on PATH, so it cannot run "
+                + name,
+            "unset NUGET_NETCORE_PLUGIN_PATHS, or set NUGET_PLUGIN_PATHS to a list that includes "
+                + beside);
+        return;
+    }
+    if (auto paths = get_env("NUGET_PLUGIN_PATHS")) {
+        for (std::size_t start = 0; start <= paths->size();) {
+            std::size_t end = std::min(paths->find(':', start), paths->size());
+            std::string entry = paths->substr(start, end - start);
+            start = end + 1;
+            std::string candidate =
+                entry.ends_with("/" + name) || entry == name ? entry : entry + "/" + name;
+            if (!entry.empty() && ::access(candidate.c_str(), X_OK) == 0) {
+                add("nuget",
+                    Status::ok,
+                    name + " is listed in NUGET_PLUGIN_PATHS (" + candidate + ")");
+                return;
+            }
+        }
+        add("nuget",
+            Status::failure,
+            "NUGET_PLUGIN_PATHS is set, which stops NuGet from looking on PATH, and it does not "
+            "list "
+                + name,
+            "add " + beside + " to NUGET_PLUGIN_PATHS, or unset it");
+        return;
+    }
+    auto path = get_env("PATH").value_or("");
+    for (std::size_t start = 0; start <= path.size();) {
+        std::size_t end = std::min(path.find(':', start), path.size());
+        std::string candidate = path.substr(start, end - start) + "/" + name;
+        start = end + 1;
+
+        struct stat st {};
+
+        if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+            continue;
+        }
+        if ((st.st_mode & 0111) == 0) {
+            add("nuget",
+                Status::failure,
+                candidate + " is on PATH but not executable",
+                "chmod +x " + candidate);
+            return;
+        }
+        add("nuget", Status::ok, name + " is on PATH (" + candidate + "), where dotnet finds it");
+        return;
+    }
+    add("nuget",
+        Status::failure,
+        name + " is not on PATH, so dotnet restore cannot ask for tokens",
+        "add " + parent_directory(beside) + " to PATH (or install with installers/install.sh)");
+}
+
+void Doctor::check_nuget_sources(AgentClient* agent) {
+    auto state = ManagedState::load(managed_state_path());
+    if (!state) {
+        add("nuget", Status::failure, state.error().message);
+        return;
+    }
+    std::set<std::pair<std::string, std::string>> sources;
+    for (const auto& entry : state->entries()) {
+        if (entry.kind == "nuget-source") {
+            sources.insert({entry.file, entry.key + "\n" + entry.value});
+        }
+    }
+    for (const auto& [file, key_and_url] : sources) {
+        std::string key = key_and_url.substr(0, key_and_url.find('\n'));
+        std::string url = key_and_url.substr(key_and_url.find('\n') + 1);
+        auto config = NuGetConfig::load(file);
+        if (!config) {
+            add("nuget", Status::failure, config.error().message, "fix the file");
+            continue;
+        }
+        if (config->created() || !config->key_of_url(url)) {
+            add("nuget",
+                Status::failure,
+                "source '" + key + "' (" + url + ") is no longer in " + display_path(file),
+                "run feedz-agent login again for its feed");
+            continue;
+        }
+        std::string where = "source '" + key + "' in " + display_path(file);
+        if (config->is_disabled(key)) {
+            add("nuget",
+                Status::failure,
+                where + " is disabled",
+                "dotnet nuget enable source \"" + key + "\"");
+        } else if (config->uses_source_mapping() && !config->has_mapping(key)) {
+            add("nuget",
+                Status::failure,
+                where + " has no packageSourceMapping entry, so it serves no package",
+                "feedz-agent login --feed " + url + " --nuget-pattern 'PATTERN'");
+        } else if (auto line = config->credentials_line(key)) {
+            add("nuget",
+                Status::failure,
+                where + ": line " + std::to_string(*line)
+                    + " has credentials for it, which NuGet uses instead of the plugin",
+                "remove that <packageSourceCredentials> entry");
+        } else if (agent != nullptr) {
+            auto lookup = agent->get(url, Operation::read);
+            if (lookup && lookup->token) {
+                add("nuget",
+                    Status::ok,
+                    where + " gets token '" + lookup->token->name + "' (" + lookup->token->display()
+                        + ")");
+            } else if (lookup) {
+                add("nuget",
+                    Status::failure,
+                    where + " has no usable token",
+                    "feedz-agent login --feed " + url);
+            }
+        }
+    }
+}
+
+void Doctor::check_npm() {
+    auto findings = npm_preflight_here(m_feeds);
+    if (!findings) {
+        add("npm", Status::warning, findings.error().message);
+        return;
+    }
+    for (const auto& finding : *findings) {
+        add("npm", Status::failure, format_npm_finding(finding, home_directory()), finding.fix);
+    }
+    if (findings->empty()) {
+        add("npm", Status::ok, "no npm configuration problem found");
+    }
+}
+
+// Expiry is a date: a clock that is far off makes tokens look expired, or valid when not.
+void Doctor::check_clock() {
+    auto now = std::chrono::system_clock::now();
+    if (now < std::chrono::sys_days(std::chrono::year(2024) / 1 / 1)) {
+        add("clock",
+            Status::failure,
+            "the system clock says "
+                + format_timestamp(std::chrono::floor<std::chrono::seconds>(now)),
+            "set the clock (timedatectl set-ntp true)");
+        return;
+    }
+    for (const auto& date : m_feed_dates) {
+        auto skew = std::chrono::duration_cast<std::chrono::seconds>(now - date);
+        if (skew > std::chrono::minutes(5) || skew < -std::chrono::minutes(5)) {
+            add("clock",
+                Status::failure,
+                "the system clock is " + std::to_string(skew.count()) + " s off the feed's clock",
+                "set the clock (timedatectl set-ntp true)");
+            return;
+        }
+    }
+    add("clock",
+        Status::ok,
+        format_timestamp(std::chrono::floor<std::chrono::seconds>(now))
+            + (m_feed_dates.empty() ? "" : ", within 5 minutes of the feed's clock"));
+}
+
+int Doctor::run(bool json) {
+    auto agent = check_agent();
+    if (agent) {
+        check_keychain(*agent);
+        check_tokens(*agent);
+    }
+    check_environment_tokens();
+    if (!m_any_token && agent) {
+        add("token", Status::failure, "no tokens stored", "feedz-agent login --feed org/repo");
+    }
+    check_nuget_plugin();
+    check_nuget_sources(agent ? &*agent : nullptr);
+    check_npm();
+    check_clock();
+
+    bool failed = false;
+    for (const auto& check : m_checks) {
+        failed = failed || check.status == Status::failure;
+    }
+    if (json) {
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto& check : m_checks) {
+            checks.push_back({{"area", check.area},
+                              {"status", to_string(check.status)},
+                              {"message", check.message},
+                              {"fix", check.fix}});
+        }
+        std::printf("%s\n", nlohmann::json({{"ok", !failed}, {"checks", checks}}).dump(2).c_str());
+    } else {
+        for (const auto& check : m_checks) {
+            std::printf(
+                "%s %-11s %s\n", mark(check.status), check.area.c_str(), check.message.c_str());
+            if (!check.fix.empty() && check.status != Status::ok) {
+                std::printf("  %-11s fix: %s\n", "", check.fix.c_str());
+            }
+        }
+    }
+    return failed ? k_exit_failure : k_exit_ok;
+}
+
+int run_doctor(Arguments& arguments, char**) {
+    if (!arguments.positional().empty()) {
+        return report(make_error(Errc::invalid_argument, "doctor takes no arguments"));
+    }
+    Doctor doctor;
+    return doctor.run(arguments.has("json"));
+}
+
+} // namespace
+
+const Command& doctor_command() {
+    static const Command command{
+        "doctor",
+        "check why something does not authenticate, and say how to fix it",
+        "usage: feedz-agent doctor [--json]\n"
+        "\n"
+        "Checks the agent and its socket, the keychain, every token (state, expiry, and a live\n"
+        "request to its feed), FEEDZ_PAT / FEEDZ_CREDENTIALS, whether dotnet finds\n"
+        "nuget-plugin-feedz, the NuGet sources login added, the npm configuration, and the\n"
+        "clock. One line per check; each failure comes with its fix. Exits 0 only when\n"
+        "nothing failed.\n"
+        "\n"
+        "options:\n"
+        "  --json   {\"ok\": bool, \"checks\": [{\"area\", \"status\" (ok, info, warning, fail),\n"
+        "           \"message\", \"fix\"}]}; never contains a token\n",
+        {{"json", false, false}},
+        run_doctor,
+    };
+    return command;
+}
+
+} // namespace feedz::cli
