@@ -98,7 +98,8 @@ private:
     }
 
     std::optional<AgentClient> check_agent();
-    void check_keychain(AgentClient& agent);
+    // False when the keychain cannot be read (then the tokens cannot be checked).
+    bool check_keychain(AgentClient& agent);
     void check_tokens(AgentClient& agent);
     void check_token_against_feed(AgentClient& agent, const TokenInfo& token, const Feed& feed);
     void check_environment_tokens();
@@ -160,27 +161,30 @@ std::optional<AgentClient> Doctor::check_agent() {
     return std::move(*agent);
 }
 
-void Doctor::check_keychain(AgentClient& agent) {
+bool Doctor::check_keychain(AgentClient& agent) {
+    // list() makes the agent read the store now, so a keychain locked a moment ago shows.
+    auto tokens = agent.list();
     auto status = agent.status();
     if (!status) {
         add("keychain", Status::failure, status.error().message);
-        return;
+        return false;
     }
-    if (status->store_error) {
+    if (status->store_error || !tokens) {
         add("keychain",
             Status::failure,
-            status->store_error->message,
+            status->store_error ? status->store_error->message : tokens.error().message,
             "unlock or start the keychain as the message says, then run doctor again");
-        return;
+        return false;
     }
     if (status->greeting.store == "memory") {
         add("keychain",
             Status::info,
             "FEEDZ_AGENT_STORE=memory: tokens live in the agent's memory and are lost when it "
             "stops");
-        return;
+        return true;
     }
     add("keychain", Status::ok, "the Secret Service is reachable and unlocked");
+    return true;
 }
 
 void Doctor::judge_answer(const std::string& who,
@@ -495,12 +499,12 @@ void Doctor::check_clock() {
 
 int Doctor::run(bool json) {
     auto agent = check_agent();
-    if (agent) {
-        check_keychain(*agent);
+    bool tokens_known = agent && check_keychain(*agent);
+    if (tokens_known) {
         check_tokens(*agent);
     }
     check_environment_tokens();
-    if (!m_any_token && agent) {
+    if (!m_any_token && tokens_known) {
         add("token", Status::failure, "no tokens stored", "feedz-agent login --feed org/repo");
     }
     check_nuget_plugin();

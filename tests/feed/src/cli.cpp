@@ -25,6 +25,7 @@ A local HTTPS server that treats personal access tokens as Feedz does, for tests
 
   serve --data DIR --port-file FILE --cert PEM --key PEM
         [--revocation-delay SECONDS] [--max-body BYTES] [--owner-pid PID]
+        [--clock-offset SECONDS]
   repo create --data DIR ORG/REPO [--public]
   repo list --data DIR
   token create --data DIR --name NAME --access read|read-write|full [--expires YYYY-MM-DD]
@@ -60,7 +61,8 @@ int run_serve(Arguments& args) {
                       "--key",
                       "--revocation-delay",
                       "--max-body",
-                      "--owner-pid"});
+                      "--owner-pid",
+                      "--clock-offset"});
     ServeOptions options;
     options.data = args.required_option("--data");
     options.port_file = args.required_option("--port-file");
@@ -73,6 +75,10 @@ int run_serve(Arguments& args) {
     if (auto max_body = args.option("--max-body")) {
         options.settings.max_body =
             static_cast<std::size_t>(parse_number("--max-body", *max_body, 1024, 1L << 32));
+    }
+    if (auto offset = args.option("--clock-offset")) {
+        options.settings.clock_offset = std::chrono::seconds(
+            parse_number("--clock-offset", *offset, -86400 * 365, 86400 * 365));
     }
     if (auto owner = args.option("--owner-pid")) {
         options.owner = static_cast<pid_t>(parse_number("--owner-pid", *owner, 0, 1L << 22));

@@ -19,6 +19,9 @@ namespace feed {
 struct FeedSettings {
     std::chrono::seconds revocation_delay{10};
     std::size_t max_body = 64 * 1024 * 1024;
+    // Added to the Date header of every response: a feed whose clock is off, for clients
+    // that compare clocks.
+    std::chrono::seconds clock_offset{0};
 };
 
 // Everything one request needs, shared by all server threads: routes a request to the NuGet or

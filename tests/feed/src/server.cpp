@@ -26,31 +26,39 @@ namespace {
 
 class FeedRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    explicit FeedRequestHandler(FeedService& service)
-        : m_service(service) {}
+    FeedRequestHandler(FeedService& service, std::chrono::seconds clock_offset)
+        : m_service(service)
+        , m_clock_offset(clock_offset) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
+        if (m_clock_offset.count() != 0) {
+            response.setDate(Poco::Timestamp()
+                             + Poco::Timespan(static_cast<long>(m_clock_offset.count()), 0));
+        }
         m_service.handle(request, response);
     }
 
 private:
     FeedService& m_service;
+    std::chrono::seconds m_clock_offset;
 };
 
 // Always returns a handler: a null handler would make Poco answer 501 behind our back.
 class FeedRequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    explicit FeedRequestHandlerFactory(FeedService& service)
-        : m_service(service) {}
+    FeedRequestHandlerFactory(FeedService& service, std::chrono::seconds clock_offset)
+        : m_service(service)
+        , m_clock_offset(clock_offset) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new FeedRequestHandler(m_service);
+        return new FeedRequestHandler(m_service, m_clock_offset);
     }
 
 private:
     FeedService& m_service;
+    std::chrono::seconds m_clock_offset;
 };
 
 struct SslLibrary {
@@ -108,7 +116,11 @@ int serve(const ServeOptions& options) {
     params->setMaxThreads(96);
     params->setTimeout(Poco::Timespan(60, 0));
     Poco::ThreadPool pool(2, 96, 30);
-    Poco::Net::HTTPServer server(new FeedRequestHandlerFactory(service), pool, socket, params);
+    Poco::Net::HTTPServer server(
+        new FeedRequestHandlerFactory(service, options.settings.clock_offset),
+        pool,
+        socket,
+        params);
     server.start();
 
     auto port = socket.address().port();
