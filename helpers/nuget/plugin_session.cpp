@@ -206,7 +206,9 @@ std::optional<SessionEnd> PluginSession::handle_line(std::string& line) {
 }
 
 std::optional<SessionEnd> PluginSession::handle_request(IncomingMessage& message) {
-    m_log.record({.event = "request", .method = message.method_text});
+    if (message.method != Method::get_authentication_credentials) {
+        m_log.record({.event = "request", .method = message.method_text}); // that one: with its URL
+    }
     switch (message.method) {
     case Method::handshake:
         answer_handshake(message);
