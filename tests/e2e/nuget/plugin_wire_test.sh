@@ -154,6 +154,20 @@ expect_line "$(response u1 GetPackageVersions Error)"
 send '{"RequestId":"x1","Type":"Request","Method":"Close"}'
 expect_plugin_exit "Close"
 
+step "FEEDZ_PAT: the token for every feed on https://f.feedz.io/, and for nothing else"
+start_plugin FEEDZ_PAT="$TOKEN"
+open_session
+ask g1 "https://f.feedz.io/acme/pkgs/nuget/index.json" false
+expect_line "$(credentials g1 "$TOKEN")"
+ask g2 "https://F.FEEDZ.IO:443/other/feed/nuget/index.json" false
+expect_line "$(credentials g2 "$TOKEN")"
+ask g3 "$SOURCE" false
+receive
+ack_log
+expect_line "$(response g3 GetAuthenticationCredentials NotFound)"
+send '{"RequestId":"x1","Type":"Request","Method":"Close"}'
+expect_plugin_exit "Close"
+
 step "stdin EOF ends the plugin"
 start_plugin FEEDZ_CREDENTIALS="[{\"feed\":\"$ROOT\",\"token\":\"$TOKEN\"}]"
 expect_line_matching "$HANDSHAKE_REQUEST"
