@@ -36,6 +36,16 @@ std::optional<int> Arguments::argv_index(std::string_view name) const {
     return it->second.second;
 }
 
+SecretString Arguments::take_secret(std::string_view name) {
+    auto [begin, end] = m_options.equal_range(name);
+    SecretString secret;
+    if (begin != end) {
+        secret = SecretString(std::prev(end)->second.first);
+    }
+    wipe(name);
+    return secret;
+}
+
 void Arguments::wipe(std::string_view name) {
     auto [begin, end] = m_options.equal_range(name);
     for (auto it = begin; it != end; ++it) {

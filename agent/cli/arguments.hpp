@@ -2,6 +2,7 @@
 #pragma once
 
 #include <agent/util/result.hpp>
+#include <agent/util/secret_string.hpp>
 
 #include <map>
 #include <optional>
@@ -37,6 +38,10 @@ public:
 
     // Overwrites the stored values of `name` (a secret) once they have been read.
     void wipe(std::string_view name);
+
+    // The value of `name` as a secret, without an intermediate copy; the stored value is
+    // wiped.
+    SecretString take_secret(std::string_view name);
 
 private:
     friend Result<Arguments>

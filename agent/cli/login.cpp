@@ -94,9 +94,8 @@ Result<SecretString> read_token(Arguments& arguments, char** argv) {
         std::fprintf(stderr,
                      "feedz-agent: note: --pat leaves the token in your shell history and shows "
                      "it to `ps`; prefer --pat-stdin or the prompt\n");
-        SecretString secret(arguments.value("pat").value_or(""));
-        // Wipe our copies; /proc/<pid>/cmdline shows the wiped argv from here on.
-        arguments.wipe("pat");
+        // Take it without copies; /proc/<pid>/cmdline shows the wiped argv from here on.
+        SecretString secret = arguments.take_secret("pat");
         if (auto index = arguments.argv_index("pat")) {
             char* text = argv[*index];
             if (std::strncmp(text, "--pat=", 6) == 0) {
@@ -173,19 +172,16 @@ Result<void> register_feeds(const LoginRequest& request,
     if (request.feeds.empty() || (!nuget_wanted(arguments) && !npm_wanted(arguments))) {
         return {};
     }
-    auto lock = lock_configuration();
-    if (!lock) {
-        return lock.error();
+    auto locked = lock_managed_state();
+    if (!locked) {
+        return locked.error();
     }
-    auto state = ManagedState::load(managed_state_path());
-    if (!state) {
-        return state.error();
-    }
-    Registration registration{request.info, request.feeds, secret, arguments, *state, notes};
+    ManagedState& state = locked->state;
+    Registration registration{request.info, request.feeds, secret, arguments, state, notes};
     auto nuget = register_with_nuget(registration);
     auto npm = nuget ? register_with_npm(registration) : Result<void>();
     // Record what was written even when one of them failed.
-    FEEDZ_TRY(state->save());
+    FEEDZ_TRY(state.save());
     FEEDZ_TRY(nuget);
     return npm;
 }

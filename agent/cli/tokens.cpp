@@ -134,17 +134,14 @@ Result<void> unregister_tokens(const std::vector<std::string>& names) {
     if (::access(managed_state_path().c_str(), F_OK) != 0) {
         return {}; // login never wrote any configuration
     }
-    auto lock = lock_configuration();
-    if (!lock) {
-        return lock.error();
+    auto locked = lock_managed_state();
+    if (!locked) {
+        return locked.error();
     }
-    auto state = ManagedState::load(managed_state_path());
-    if (!state) {
-        return state.error();
-    }
+    ManagedState& state = locked->state;
     std::vector<ManagedEntry> released;
     for (const auto& name : names) {
-        auto entries = state->release(name);
+        auto entries = state.release(name);
         released.insert(released.end(), entries.begin(), entries.end());
     }
     std::vector<std::string> notes;
@@ -153,7 +150,7 @@ Result<void> unregister_tokens(const std::vector<std::string>& names) {
     for (const auto& note : notes) {
         std::printf("%s\n", note.c_str());
     }
-    FEEDZ_TRY(state->save());
+    FEEDZ_TRY(state.save());
     FEEDZ_TRY(nuget);
     return npm;
 }

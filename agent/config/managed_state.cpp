@@ -33,6 +33,18 @@ Result<FileLock> lock_configuration() {
     return FileLock::acquire(directory + "/config.lock", 10000);
 }
 
+Result<LockedManagedState> lock_managed_state() {
+    auto lock = lock_configuration();
+    if (!lock) {
+        return lock.error();
+    }
+    auto state = ManagedState::load(managed_state_path());
+    if (!state) {
+        return state.error();
+    }
+    return LockedManagedState{std::move(*lock), std::move(*state)};
+}
+
 Result<ManagedState> ManagedState::load(const std::string& path) {
     ManagedState state;
     state.m_path = path;

@@ -71,4 +71,12 @@ std::string managed_state_path();
 // ($XDG_STATE_HOME/feedz-agent/config.lock): read, change, write and record happen under it.
 Result<FileLock> lock_configuration();
 
+// The record, read under the configuration lock, which is held as long as this lives.
+struct LockedManagedState {
+    FileLock lock;
+    ManagedState state;
+};
+
+Result<LockedManagedState> lock_managed_state();
+
 } // namespace feedz

@@ -5,6 +5,7 @@
 #include <agent/core/token_json.hpp>
 #include <agent/util/file.hpp>
 #include <agent/util/system_error.hpp>
+#include <agent/util/unix_socket.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -35,20 +36,16 @@ Error unavailable(const std::string& socket_path, const std::string& why) {
 }
 
 Result<Fd> connect_socket(const std::string& socket_path) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (socket_path.size() >= sizeof(address.sun_path)) {
-        return make_error(Errc::invalid_argument,
-                          "socket path " + socket_path + " is longer than "
-                              + std::to_string(sizeof(address.sun_path) - 1)
-                              + " bytes; set FEEDZ_AGENT_SOCKET to a shorter path");
+    auto address = unix_socket_address(socket_path);
+    if (!address) {
+        return address.error();
     }
-    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
     Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd) {
         return make_error(Errc::io_error, "cannot create a socket: " + errno_text(errno));
     }
-    while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof(*address))
+           != 0) {
         if (errno == EINTR) {
             continue;
         }

@@ -3,6 +3,7 @@
 
 #include <agent/core/paths.hpp>
 #include <agent/util/system_error.hpp>
+#include <agent/util/unix_socket.hpp>
 
 #include <fcntl.h>
 #include <limits.h>
@@ -135,15 +136,10 @@ Result<void> AgentServer::start() {
 
 Result<void> AgentServer::bind_socket() {
     const std::string& path = m_options.socket_path;
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof(address.sun_path)) {
-        return make_error(Errc::invalid_argument,
-                          "socket path " + path + " is longer than "
-                              + std::to_string(sizeof(address.sun_path) - 1)
-                              + " bytes; set FEEDZ_AGENT_SOCKET to a shorter path");
+    auto address = unix_socket_address(path);
+    if (!address) {
+        return address.error();
     }
-    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd) {
         return make_error(Errc::io_error, "cannot create a socket: " + errno_text(errno));
@@ -162,7 +158,7 @@ Result<void> AgentServer::bind_socket() {
     }
     // Created 0600 from the start: no window in which another user could connect.
     mode_t old_umask = ::umask(0177);
-    int bound = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+    int bound = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof(*address));
     int bind_errno = errno;
     ::umask(old_umask);
     if (bound != 0) {
