@@ -180,7 +180,7 @@ sha256_of() {
 
 # What login_with adds: tests of the agent and the keychain talk to no feed and touch no
 # package manager configuration (the e2e tests do).
-LOGIN_DEFAULTS=(--no-verify --no-nuget)
+LOGIN_DEFAULTS=(--no-verify --no-nuget --npm none)
 
 # login with the token on stdin, plus LOGIN_DEFAULTS; remaining arguments go to login.
 login_with() {
