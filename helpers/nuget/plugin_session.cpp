@@ -143,12 +143,11 @@ SessionEnd PluginSession::run() {
                     continue;
                 }
                 stop = handle_line(line.text);
-                wipe_memory(line.text.data(), line.text.size());
                 if (stop) {
                     break;
                 }
             }
-            for (auto& line : lines) {
+            for (auto& line : lines) { // a line may carry a proxy password
                 wipe_memory(line.text.data(), line.text.size());
             }
             if (stop) {

@@ -73,9 +73,11 @@ expect_plugin_exit() {
     local status=0
     wait "$PLUGIN_PID" || status=$?
     [ "$status" -eq 0 ] || fail "the plugin exited with $status ($1)"
-    local rest=""
-    IFS= read -r -t 1 rest <&"$FROM_PLUGIN" && fail "more output after $1: $rest"
-    [ -z "$rest" ] || fail "a partial line after $1: $rest"
+    # EOF at once: nothing more, and no child (an agent started on demand) holds the pipe.
+    local rest="" read_status=0
+    IFS= read -r -t 2 rest <&"$FROM_PLUGIN" || read_status=$?
+    [ "$read_status" -ne 0 ] && [ -z "$rest" ] || fail "more output after $1: $rest"
+    [ "$read_status" -le 128 ] || fail "stdout is still open after the plugin exited ($1)"
     exec {FROM_PLUGIN}<&-
     [ -z "$TO_PLUGIN" ] || close_plugin_input
 }
