@@ -271,6 +271,32 @@ std::vector<SecretString> placeholder_variables(const NpmConfigs& configs,
     return variables;
 }
 
+// A literal credential for one of our registries in the project config beats the user config
+// npm gets from us; say so, as npm will only say 401.
+void warn_about_project_credentials(const NpmConfigs& configs,
+                                    const std::vector<FeedCredential>& credentials) {
+    if (!configs.project) {
+        return;
+    }
+    for (const auto& entry : configs.project->entries()) {
+        for (const auto& credential : credentials) {
+            if (entry.top_level() && entry.key.starts_with(credential.nerf + ":")
+                && npm_placeholders(entry.raw).empty()) {
+                std::string name = entry.key.substr(credential.nerf.size() + 1);
+                if (name == "_authToken" || name == "_auth" || name == "username"
+                    || name == "_password") {
+                    std::fprintf(stderr,
+                                 "feedz-agent: warning: %s:%zu sets a credential for %s, which "
+                                 "npm uses instead of feedz-agent's\n",
+                                 configs.project->path().c_str(),
+                                 entry.line,
+                                 credential.feed.npm_url().c_str());
+                }
+            }
+        }
+    }
+}
+
 int run_exec(Arguments& arguments, char**) {
     const auto& command = arguments.positional();
     if (command.empty()) {
@@ -343,6 +369,7 @@ int run_exec(Arguments& arguments, char**) {
         userconfig.emplace(std::move(*created));
         userconfig_variable = "NPM_CONFIG_USERCONFIG=" + userconfig->path();
         placeholders = placeholder_variables(*configs, environment, credentials);
+        warn_about_project_credentials(*configs, credentials);
     }
     credentials.clear(); // wipes the tokens: the command gets them from the config only
     for (char** entry = environ; *entry != nullptr; ++entry) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <agent/cli/npm_checks.hpp>
 #include <agent/config/npm_preflight.hpp>
 
 #include <catch2/catch.hpp>
@@ -147,4 +148,31 @@ TEST_CASE("format_npm_finding: file:line, home as ~", "[config][npm_preflight]")
     CHECK(feedz::format_npm_finding(finding, "/home/u") == "~/.npmrc:3: problem; fix: fix it");
     finding.line = 0;
     CHECK(feedz::format_npm_finding(finding, "/other") == "/home/u/.npmrc: problem; fix: fix it");
+}
+
+TEST_CASE("judge_npm_answer: a refused token is named by its prefix, for doctor",
+          "[config][npm_preflight]") {
+    auto feed = feedz::parse_feed("https://f.feedz.io/acme/pkgs/");
+    REQUIRE(feed);
+    feedz::TokenInfo token;
+    token.name = "laptop";
+    token.prefix = "T-abc12";
+    auto answer = [](int status, const char* reason) {
+        feedz::ProbeAnswer probe;
+        probe.status = status;
+        probe.reason = reason;
+        return probe;
+    };
+    CHECK_FALSE(feedz::cli::judge_npm_answer(*feed, token, answer(200, "OK")));
+    auto rejected = feedz::cli::judge_npm_answer(*feed, token, answer(401, "Unauthorized"));
+    REQUIRE(rejected);
+    CHECK(rejected->file == k_registry);
+    CHECK(
+        mentions(*rejected, "the feed rejected the token 'laptop' (T-abc12…) (401 Unauthorized)"));
+    CHECK(mentions(*rejected, "deactivated"));
+    CHECK(mentions(*rejected,
+                   "feedz-agent login --name laptop --feed https://f.feedz.io/acme/pkgs/"));
+    auto forbidden = feedz::cli::judge_npm_answer(*feed, token, answer(403, "Forbidden"));
+    REQUIRE(forbidden);
+    CHECK(mentions(*forbidden, "has no access"));
 }

@@ -98,6 +98,12 @@ in_dir "$HOME/ci-app-token" feedz-agent exec -- npm install
 $OUT
 $ERR"
 
+make_app "$HOME/stale-app"
+printf '%s:_auth=%s\n' "$NERF" "$(printf 'feedz:T-stale' | base64 -w0)" >"$HOME/stale-app/.npmrc"
+in_dir "$HOME/stale-app" feedz-agent exec -- npm install
+[ "$STATUS" -ne 0 ] || fail "a stale project credential did not override exec's"
+expect_contains "$ERR" "feedz-agent: warning: $HOME/stale-app/.npmrc:1 sets a credential for $REGISTRY, which npm uses instead of feedz-agent's"
+
 step "exit status, signals and a missing command"
 run feedz-agent exec -- sh -c 'exit 3'
 expect_eq "$STATUS" 3 "exit status of the command"
