@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -74,6 +75,7 @@ Result<EphemeralNpmrc> EphemeralNpmrc::in_memfd(const Npmrc& content) {
     config.m_path = "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(fd.get());
     // npm opens the path, which needs /proc mounted and us dumpable (the ptrace access check
     // on /proc/<pid>/fd); what works for us works for our children, who run as us.
+    ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     Fd probe(::open(config.m_path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!probe) {
         return make_error(Errc::io_error,
