@@ -463,7 +463,12 @@ void Doctor::check_npm() {
         return;
     }
     for (const auto& finding : *findings) {
-        add("npm", Status::failure, format_npm_finding(finding, home_directory()), finding.fix);
+        add("npm",
+            Status::failure,
+            display_path(finding.file)
+                + (finding.line > 0 ? ":" + std::to_string(finding.line) : std::string()) + ": "
+                + finding.problem,
+            finding.fix);
     }
     if (findings->empty()) {
         add("npm", Status::ok, "no npm configuration problem found");

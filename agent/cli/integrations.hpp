@@ -25,6 +25,9 @@ struct Registration {
     std::vector<std::string>& notes;
 };
 
+// Checks the npm options before anything is stored (a bad --npm mode or --npm-scope).
+Result<void> check_npm_arguments(const Arguments& arguments, std::size_t feed_count);
+
 // Whether login will touch NuGet's or npm's configuration at all with these arguments.
 bool nuget_wanted(const Arguments& arguments);
 bool npm_wanted(const Arguments& arguments);

@@ -62,6 +62,7 @@ Result<LoginRequest> parse_request(const Arguments& arguments) {
         request.info.name = "default";
     }
     FEEDZ_TRY(validate_token_name(request.info.name));
+    FEEDZ_TRY(check_npm_arguments(arguments, request.feeds.size()));
     if (auto access = arguments.value("access")) {
         auto level = access_from_string(*access);
         if (!level || *level == Access::unknown) {
@@ -302,8 +303,8 @@ const Command& login_command() {
         "  --no-nuget         do not add the feed to ~/.nuget/NuGet/NuGet.Config\n"
         "  --nuget-pattern P  when NuGet.Config uses packageSourceMapping, map packages\n"
         "                     matching P (e.g. 'Acme.*') to the feed (repeatable)\n"
-        "  --no-verify        store the token without checking it against the feed (a GET of\n"
-        "                     the feed's NuGet service index with the token)\n"
+        "  --no-verify        store the token without checking it against each feed first (a\n"
+        "                     GET of the feed's npm -/whoami, or of its NuGet service index)\n"
         "\n"
         "Logging in again under the same name replaces the token; running the same login twice\n"
         "changes nothing the second time. `feedz-agent logout NAME` removes exactly what login\n"

@@ -191,6 +191,19 @@ std::vector<OptionSpec> npm_login_options() {
     return {{"npm", true, false}, {"npm-scope", true, false}};
 }
 
+Result<void> check_npm_arguments(const Arguments& arguments, std::size_t feed_count) {
+    FEEDZ_TRY(npm_mode(arguments));
+    if (auto text = arguments.value("npm-scope")) {
+        FEEDZ_TRY(npm_scope(*text));
+        if (feed_count != 1) {
+            return make_error(
+                Errc::invalid_argument,
+                "--npm-scope sends a scope to one feed: give a single --feed with it");
+        }
+    }
+    return {};
+}
+
 bool npm_wanted(const Arguments& arguments) {
     auto mode = npm_mode(arguments);
     // An invalid mode is wanted, so that register_with_npm() reports it.

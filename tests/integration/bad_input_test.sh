@@ -53,6 +53,9 @@ expect_usage_error "unknown access level 'admin'" sh -c 'printf %s "$1" | "$FEED
 expect_usage_error "bad expiry date '2026-13-01'" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --expires 2026-13-01' sh "$TOKEN"
 expect_usage_error "bad expiry date '31/12/2030'" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --expires 31/12/2030' sh "$TOKEN"
 expect_usage_error "is in the past" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --expires 2020-01-01' sh "$TOKEN"
+expect_usage_error "unknown --npm mode 'sometimes'" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --npm sometimes' sh "$TOKEN"
+expect_usage_error "bad npm scope" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --npm-scope "@bad scope"' sh "$TOKEN"
+expect_usage_error "give a single --feed with it" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --feed acme/b --npm-scope @acme' sh "$TOKEN"
 expect_usage_error "bad token name" sh -c 'printf %s "$1" | "$FEEDZ_AGENT" login --pat-stdin --feed acme/pkgs --name "-x y"' sh "$TOKEN"
 
 step "unknown commands and options"
