@@ -6,12 +6,17 @@ set -eu
 
 build_packages="build-essential cmake pkg-config libpoco-dev libsecret-1-dev nlohmann-json3-dev
 libssl-dev catch2"
-test_packages="gnome-keyring libsecret-tools dbus dbus-daemon libglib2.0-bin jq curl zip unzip
-openssl ca-certificates util-linux systemd"
+test_packages="gnome-keyring libsecret-tools dbus dbus-daemon dbus-user-session libglib2.0-bin jq
+curl zip unzip openssl ca-certificates util-linux systemd"
 
 packages=$build_packages
 if [ "${1:-}" = "--tests" ]; then
     packages="$packages $test_packages"
+    # npm for the demo and the npm tests, from Debian when there is none at all (a newer one,
+    # as from NodeSource, is kept: Debian's npm package would replace it).
+    if ! command -v npm >/dev/null 2>&1; then
+        packages="$packages nodejs npm"
+    fi
 fi
 
 missing=""
