@@ -4,6 +4,7 @@
 #include <agent/util/system_error.hpp>
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -13,6 +14,9 @@
 namespace feedz {
 
 namespace {
+
+// How long a read tries before it blocks (see fill()).
+constexpr std::chrono::microseconds k_spin{50};
 
 // Room for a full header line plus a secret that follows it.
 constexpr std::size_t k_buffer_size = k_max_header_bytes + k_max_secret_bytes + 2;
@@ -55,6 +59,24 @@ Result<bool> MessageChannel::fill(std::chrono::steady_clock::time_point deadline
         if (m_end == k_buffer_size) {
             return make_error(Errc::protocol_error, "message too large");
         }
+    }
+    // The answer to a request usually arrives within microseconds, while putting this thread
+    // to sleep and waking it costs tens of microseconds on a virtual machine: try without
+    // blocking for a moment first (yielding, so the peer can run on a busy CPU).
+    auto spin_until = std::chrono::steady_clock::now() + k_spin;
+    while (std::chrono::steady_clock::now() < spin_until) {
+        ssize_t n = ::recv(m_fd.get(), m_buffer.get() + m_end, k_buffer_size - m_end, MSG_DONTWAIT);
+        if (n > 0) {
+            m_end += static_cast<std::size_t>(n);
+            return true;
+        }
+        if (n == 0) {
+            return false;
+        }
+        if (errno != EAGAIN && errno != EINTR) {
+            return make_error(Errc::io_error, "connection failed: " + errno_text(errno));
+        }
+        ::sched_yield();
     }
     while (true) {
         pollfd descriptor{m_fd.get(), POLLIN, 0};
