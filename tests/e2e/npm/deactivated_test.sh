@@ -32,6 +32,10 @@ in_dir "$HOME/app2" npm install
 [ "$STATUS" -ne 0 ] || fail "npm install succeeded with a deactivated token"
 expect_contains "$OUT$ERR" "E401" "npm install output"
 expect_contains "$(log_since "$mark")" "$(log_line GET /acme/pkgs/npm/@acme%2fhello basic feedz "${READ:0:7}" 401)" "feed log"
+run "$FEEDZ_AGENT" doctor
+[ "$STATUS" -eq 1 ] || fail "doctor passed with a deactivated token:
+$OUT"
+expect_contains "$OUT" "(${READ:0:7}…): Feedz rejected it" "doctor on the deactivated token"
 
 step "exec: the same install fails with E401 too"
 npm_login "$READ" --feed "$FEED" --access read --npm exec --no-verify

@@ -64,6 +64,9 @@ in_dir "$HOME/lib" npm publish
 expect_contains "$OUT$ERR" "E403" "npm publish output"
 expect_contains "$OUT$ERR" "publishing needs Read/Write or Full access; token ${READ:0:7}" "npm publish output"
 expect_contains "$(log_since "$mark")" "$(log_line PUT /acme/pkgs/npm/@acme%2flib basic feedz "${READ:0:7}" 403)" "feed log"
+run "$FEEDZ_AGENT" doctor
+expect_contains "$OUT" "(${READ:0:7}…): read access: restores and installs only; publishing (npm publish" \
+    "doctor's explanation of the Read token"
 
 step "login with a Read/Write token replaces the line; npm publish succeeds"
 npm_login "$WRITE" --feed "$FEED" --access read-write --name ci
