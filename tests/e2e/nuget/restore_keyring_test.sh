@@ -20,12 +20,18 @@ feed_package acme/private Feedz.Restore 1.0.0
 feed_token READ dev read
 PREFIX=${READ:0:7}
 SOURCE=${FEED_URL}acme/private/nuget/index.json
-write_nuget_config "$SOURCE"
+# A user NuGet.Config that clears the machine's sources (this test reaches no other registry);
+# login adds the feed to it.
+write_nuget_config
 
-step "login stores a Read token in the keychain (the agent starts on demand)"
-login_with "$READ" --feed "${FEED_URL}acme/private/" --access read
+step "login checks the Read token, stores it in the keychain and adds the NuGet source"
+run sh -c 't=$1; shift; printf "%s" "$t" | "$FEEDZ_AGENT" login --pat-stdin "$@"' sh "$READ" \
+    --feed "${FEED_URL}acme/private/" --access read --npm none
 [ "$STATUS" -eq 0 ] || fail "login failed: $OUT $ERR"
 expect_contains "$OUT" "secret-service"
+expect_contains "$OUT" "The feed accepted the token."
+expect_contains "$OUT" "added source 'acme/private' ($SOURCE)"
+expect_contains "$(cat "$HOME/.nuget/NuGet/NuGet.Config")" "<add key=\"acme/private\" value=\"$SOURCE\" />" "NuGet.Config"
 expect_not_contains "$(cat "$HOME/.nuget/NuGet/NuGet.Config")" "Password" "NuGet.Config"
 
 step "dotnet restore gets the token from the plugin"
