@@ -18,7 +18,7 @@ unset DBUS_SESSION_BUS_ADDRESS FEEDZ_AGENT_LOG
 export FEEDZ_AGENT_STORE=memory
 start_test_feed
 feed_admin repo create acme/private
-feed_package acme/private Feedz.Bench 1.0.0
+feed_nuget_package acme/private Feedz.Bench 1.0.0
 feed_token TOKEN bench read
 root=${FEED_URL}acme/private/
 login_with "$TOKEN" --feed "$root" --access read

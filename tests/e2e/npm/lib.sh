@@ -11,8 +11,8 @@
 # 0 pass, 1 fail, 77 skip.
 
 source "$(dirname "${BASH_SOURCE[0]}")/../../lib/testlib.sh"
+source "$TESTS_LIB/feedlib.sh"
 : "${FEEDZ_TEST_FEED:?set FEEDZ_TEST_FEED to the feedz-test-feed binary}"
-FEED_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../feed" && pwd)
 
 require_npm() {
     require_tool node "Node 20"
@@ -43,52 +43,7 @@ npm_setup() {
     trap 'npm_status=$?; stop_test_feed; (exit "$npm_status"); finish' EXIT
 }
 
-# start_test_feed [SERVE-OPTION...]: starts the feed in $FEED_DIR and sources its feed.env
-# (FEED_URL, FEED_HOST, FEED_DATA, FEED_LOG, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, ...).
-start_test_feed() {
-    "$FEED_SCRIPTS/start-test-feed.sh" "$FEED_DIR" "$@" 2>>"$TEST_ROOT/feed-start.log" \
-        || fail "the test feed did not start: $(cat "$TEST_ROOT/feed-start.log")"
-    # shellcheck disable=SC1091
-    source "$FEED_DIR/feed.env"
-}
 
-stop_test_feed() {
-    [ -n "${FEED_DIR:-}" ] && [ -f "$FEED_DIR/feed.pid" ] || return 0
-    "$FEED_SCRIPTS/stop-test-feed.sh" "$FEED_DIR" >/dev/null 2>&1 || true
-}
-
-# feed_admin ARGS...: an admin command of the feed on its data directory.
-feed_admin() {
-    local command=$1 subcommand=$2
-    shift 2
-    "$FEEDZ_TEST_FEED" "$command" "$subcommand" --data "$FEED_DATA" "$@" >/dev/null 2>>"$TEST_ROOT/feed-admin.log" \
-        || fail "feedz-test-feed $command $subcommand $* failed: $(tail -n 3 "$TEST_ROOT/feed-admin.log")"
-}
-
-# feed_token VAR NAME LEVEL: a new token on the feed, into $VAR.
-feed_token() {
-    local token
-    token=$("$FEEDZ_TEST_FEED" token create --data "$FEED_DATA" --name "$2" --access "$3" 2>>"$TEST_ROOT/feed-admin.log") \
-        || fail "cannot create a token on the feed"
-    printf -v "$1" '%s' "$token"
-}
-
-# feed_npm_package ORG/REPO NAME VERSION: a package only the feed has.
-feed_npm_package() {
-    local file
-    file=$("$FEEDZ_TEST_FEED" pack npm "$2" "$3" "$TEST_ROOT/packages-made" 2>>"$TEST_ROOT/feed-admin.log") \
-        || fail "cannot make package $2 $3"
-    feed_admin package add "$1" "$file"
-}
-
-# log_mark / log_since MARK: the feed's request log lines after a mark.
-log_mark() { wc -l <"$FEED_LOG"; }
-log_since() { tail -n +"$(($1 + 1))" "$FEED_LOG"; }
-
-# The log line of a request, as the feed writes it.
-log_line() { # METHOD PATH AUTH USERNAME PREFIX STATUS
-    printf '"method":"%s","path":"%s","auth":"%s","username":"%s","token_prefix":"%s","status":%s' "$@"
-}
 
 # npm_login TOKEN ARGS...: feedz-agent login with the token on stdin (no NuGet; npm as ARGS say).
 npm_login() {

@@ -8,9 +8,9 @@
 # FEEDZ_TEST_FEED (feedz-test-feed). Exit codes as testlib.sh: 0 pass, 1 fail, 77 skip.
 
 source "$(dirname "${BASH_SOURCE[0]}")/../../lib/testlib.sh"
+source "$TESTS_LIB/feedlib.sh"
 : "${NUGET_PLUGIN:?set NUGET_PLUGIN to the nuget-plugin-feedz binary}"
 : "${FEEDZ_TEST_FEED:?set FEEDZ_TEST_FEED to the feedz-test-feed binary}"
-FEED_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../feed" && pwd)
 
 # e2e_setup: after use_throwaway_home (and run_inside_test_keyring, if any). Puts the plugin and
 # feedz-agent in a directory on PATH, as an installation would (NuGet finds nuget-plugin-* on
@@ -30,48 +30,6 @@ e2e_setup() {
     trap 'e2e_status=$?; stop_test_feed; (exit "$e2e_status"); finish' EXIT
 }
 
-# start_test_feed [SERVE-OPTION...]: starts the feed in $FEED_DIR and sources its feed.env
-# (FEED_URL, FEED_DATA, FEED_LOG, SSL_CERT_FILE, ...).
-start_test_feed() {
-    "$FEED_SCRIPTS/start-test-feed.sh" "$FEED_DIR" "$@" 2>>"$TEST_ROOT/feed-start.log" \
-        || fail "the test feed did not start: $(cat "$TEST_ROOT/feed-start.log")"
-    # shellcheck disable=SC1091
-    source "$FEED_DIR/feed.env"
-}
-
-stop_test_feed() {
-    [ -n "${FEED_DIR:-}" ] && [ -f "$FEED_DIR/feed.pid" ] || return 0
-    "$FEED_SCRIPTS/stop-test-feed.sh" "$FEED_DIR" >/dev/null 2>&1 || true
-}
-
-# feed_admin ARGS...: an admin command of the feed on its data directory (never prints tokens
-# into ALL_OUTPUT: token create is called directly by feed_token).
-feed_admin() {
-    local command=$1 subcommand=$2
-    shift 2
-    "$FEEDZ_TEST_FEED" "$command" "$subcommand" --data "$FEED_DATA" "$@" >/dev/null 2>>"$TEST_ROOT/feed-admin.log" \
-        || fail "feedz-test-feed $command $subcommand $* failed: $(tail -n 3 "$TEST_ROOT/feed-admin.log")"
-}
-
-# feed_token VAR NAME LEVEL: a new token on the feed, into $VAR.
-feed_token() {
-    local token
-    token=$("$FEEDZ_TEST_FEED" token create --data "$FEED_DATA" --name "$2" --access "$3" 2>>"$TEST_ROOT/feed-admin.log") \
-        || fail "cannot create a token on the feed"
-    printf -v "$1" '%s' "$token"
-}
-
-# feed_package ORG/REPO ID VERSION: a package only the feed has.
-feed_package() {
-    local file
-    file=$("$FEEDZ_TEST_FEED" pack nupkg "$2" "$3" "$TEST_ROOT/packages-made" 2>>"$TEST_ROOT/feed-admin.log") \
-        || fail "cannot make package $2 $3"
-    feed_admin package add "$1" "$file"
-}
-
-# log_mark / log_since MARK: the feed's request log lines after a mark.
-log_mark() { wc -l <"$FEED_LOG"; }
-log_since() { tail -n +"$(($1 + 1))" "$FEED_LOG"; }
 
 # write_nuget_config SOURCE-URL...: the user-level NuGet.Config (dotnet reads
 # $HOME/.nuget/NuGet/NuGet.Config) with only these sources and no credentials; the plugin

@@ -16,8 +16,8 @@ unset DBUS_SESSION_BUS_ADDRESS FEEDZ_AGENT_STORE
 start_test_feed --revocation-delay 1
 feed_admin repo create acme/one
 feed_admin repo create acme/two
-feed_package acme/one Feedz.One 1.0.0
-feed_package acme/two Feedz.Two 2.0.0
+feed_nuget_package acme/one Feedz.One 1.0.0
+feed_nuget_package acme/two Feedz.Two 2.0.0
 feed_token TOKEN_ONE ci-one read
 feed_token TOKEN_TWO ci-two read
 ROOT_ONE=https://127.0.0.1:$FEED_PORT/acme/one/

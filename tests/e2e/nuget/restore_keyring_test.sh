@@ -16,7 +16,7 @@ use_throwaway_home
 e2e_setup
 start_test_feed --revocation-delay 1
 feed_admin repo create acme/private
-feed_package acme/private Feedz.Restore 1.0.0
+feed_nuget_package acme/private Feedz.Restore 1.0.0
 feed_token READ dev read
 PREFIX=${READ:0:7}
 SOURCE=${FEED_URL}acme/private/nuget/index.json
