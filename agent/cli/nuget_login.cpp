@@ -4,6 +4,7 @@
 #include <agent/cli/integrations.hpp>
 #include <agent/config/nuget_config.hpp>
 #include <agent/core/paths.hpp>
+#include <agent/util/file.hpp>
 
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ constexpr const char* k_source = "nuget-source";
 constexpr const char* k_section = "nuget-section";
 constexpr const char* k_mapping = "nuget-mapping";
 constexpr const char* k_file = "nuget-file";
+constexpr const char* k_directory = "nuget-directory";
 
 // "~/.nuget/NuGet/NuGet.Config" for messages.
 std::string display_path(const std::string& path) {
@@ -151,6 +153,13 @@ Result<void> register_with_nuget(Registration& registration) {
     if (config->created()) {
         registration.state.add(
             {registration.token.name, k_file, config->path(), config->path(), ""});
+        // The directories made for it (~/.nuget, ~/.nuget/NuGet) go again with it.
+        for (std::string directory = parent_directory(config->path());
+             directory != home_directory() && ::access(directory.c_str(), F_OK) != 0;
+             directory = parent_directory(directory)) {
+            registration.state.add(
+                {registration.token.name, k_directory, config->path(), directory, ""});
+        }
     }
     return config->save();
 }
@@ -207,6 +216,19 @@ Result<void> unregister_from_nuget(const std::vector<ManagedEntry>& released,
             // We created it and it is back to what we created: the user had no file.
             if (::unlink(path.c_str()) != 0) {
                 return make_error(Errc::io_error, "cannot remove " + path);
+            }
+            // Deepest first; a directory something else was put into stays.
+            std::vector<std::string> directories;
+            for (const auto& entry : entries) {
+                if (entry.kind == k_directory) {
+                    directories.push_back(entry.key);
+                }
+            }
+            std::sort(directories.begin(), directories.end(), [](const auto& a, const auto& b) {
+                return a.size() > b.size();
+            });
+            for (const auto& directory : directories) {
+                ::rmdir(directory.c_str());
             }
         } else if (config->changed()) {
             FEEDZ_TRY(config->save());

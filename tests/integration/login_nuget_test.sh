@@ -132,13 +132,14 @@ cmp -s "$CONFIG" "$TEST_ROOT/broken.config" || fail "the broken NuGet.Config was
 expect_success "$FEEDZ_AGENT" logout acme/pkgs 2>/dev/null || true
 
 step "no NuGet.Config at all: created as dotnet would, removed again by logout"
-rm -f "$CONFIG" "$XDG_STATE_HOME/feedz-agent/managed.json"
+rm -rf "$HOME/.nuget" "$XDG_STATE_HOME/feedz-agent/managed.json"
 login "$READ_TOKEN" --feed "$FEED"
 [ "$STATUS" -eq 0 ] || fail "login failed: $ERR"
 grep -q 'key="nuget.org"' "$CONFIG" || fail "the new NuGet.Config lacks nuget.org"
 grep -q "$SOURCE" "$CONFIG" || fail "the new NuGet.Config lacks the feed"
 expect_success "$FEEDZ_AGENT" logout acme/pkgs
 [ -e "$CONFIG" ] && fail "logout left the NuGet.Config it had created"
+[ -e "$HOME/.nuget" ] && fail "logout left the directories it had created for NuGet.Config"
 
 step "no token in any file under HOME or in any output"
 expect_success "$FEEDZ_AGENT" stop
