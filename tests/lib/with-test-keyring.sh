@@ -13,7 +13,12 @@ for tool in dbus-run-session gnome-keyring-daemon gdbus; do
         exit 77
     fi
 done
-KEYRING_HOME="${KEYRING_HOME:-$(mktemp -d "${TMPDIR:-/tmp}/feedz-keyring.XXXXXX")}"
+# A KEYRING_HOME made here is removed afterwards; one given is the caller's to keep.
+made_home=""
+if [ -z "${KEYRING_HOME:-}" ]; then
+    KEYRING_HOME=$(mktemp -d "${TMPDIR:-/tmp}/feedz-keyring.XXXXXX")
+    made_home=1
+fi
 # Set before dbus-run-session: services it activates inherit the bus's environment.
 export HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/.local/share" \
     XDG_CACHE_HOME="$KEYRING_HOME/.cache" XDG_CONFIG_HOME="$KEYRING_HOME/.config" \
@@ -21,8 +26,13 @@ export HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/.local/share" \
 mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
-exec dbus-run-session -- sh -eu -c '
+status=0
+dbus-run-session -- sh -eu -c '
     printf "%s" "${KEYRING_PASSWORD:-feedz-test-keyring}" \
         | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     gdbus wait --session --timeout 10 org.freedesktop.secrets
-    exec "$@"' sh "$@"
+    exec "$@"' sh "$@" || status=$?
+if [ -n "$made_home" ]; then
+    rm -rf "$KEYRING_HOME"
+fi
+exit "$status"
