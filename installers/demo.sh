@@ -25,7 +25,7 @@ if [ -z "${FEEDZ_DEMO_INSIDE:-}" ]; then
         cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
     fi
     cmake --build "$build_dir" -j"$(nproc)" \
-        --target feedz-agent feedz-agentd nuget-plugin-feedz feedz-test-feed >/dev/null
+        --target feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz feedz-test-feed >/dev/null
     demo_home=$(mktemp -d "${TMPDIR:-/tmp}/feedz-demo.XXXXXX")
     status_file=$demo_home.status
     # The directory goes on every exit; the feed, the agent and the keyring go with the session.

@@ -4,7 +4,7 @@
 #   installers/install.sh [--build-dir DIR] [--prefix DIR] [--no-systemd] [--no-strip]
 #
 # Builds (or takes the programs from --build-dir), then installs
-#   PREFIX/bin/{feedz-agent,feedz-agentd,nuget-plugin-feedz}          (PREFIX: ~/.local)
+#   PREFIX/bin/{feedz-agent,feedz-agentd,feedz-agent-https,nuget-plugin-feedz} (PREFIX: ~/.local)
 #   ~/.config/systemd/user/feedz-agent.{socket,service}                 (socket activation)
 #   ~/.local/share/bash-completion/completions/feedz-agent              (and zsh/fish, if installed)
 # enables the socket when a systemd user manager is running, and records every file and
@@ -63,7 +63,7 @@ if [ -z "$build_dir" ]; then
     fi
     say "== building in $build_dir"
     jobs=$(nproc 2>/dev/null || echo 2)
-    cmake --build "$build_dir" -j"$jobs" --target feedz-agent feedz-agentd nuget-plugin-feedz >/dev/null
+    cmake --build "$build_dir" -j"$jobs" --target feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz >/dev/null
 fi
 [ -d "$build_dir" ] || die "no build directory $build_dir"
 build_dir=$(cd "$build_dir" && pwd)
@@ -80,6 +80,7 @@ find_program() {
 }
 agent_program=$(find_program feedz-agent agent)
 daemon_program=$(find_program feedz-agentd agent)
+https_program=$(find_program feedz-agent-https agent)
 plugin_program=$(find_program nuget-plugin-feedz helpers/nuget)
 
 # --- the manifest: what installations created, one "TYPE PATH" line each (TYPE: file or dir;
@@ -135,8 +136,9 @@ put() {
 say "== installing feedz-agent $("$agent_program" --version | sed 's/^feedz-agent //') for $(id -un 2>/dev/null || id -u)"
 put "$agent_program" "$bindir/feedz-agent" 755
 put "$daemon_program" "$bindir/feedz-agentd" 755
+put "$https_program" "$bindir/feedz-agent-https" 755
 put "$plugin_program" "$bindir/nuget-plugin-feedz" 755
-say "programs:   $bindir/{feedz-agent,feedz-agentd,nuget-plugin-feedz}"
+say "programs:   $bindir/{feedz-agent,feedz-agentd,feedz-agent-https,nuget-plugin-feedz}"
 
 # --- shell completion ---
 put "$top/installers/completion/feedz-agent.bash" "$bash_completion_dir/feedz-agent" 644

@@ -1,126 +1,124 @@
 // SPDX-License-Identifier: MIT
 #include "feed_probe.hpp"
 
-#include <agent/core/feed.hpp>
+#include <agent/core/paths.hpp>
+#include <agent/util/fd.hpp>
+#include <agent/util/file.hpp>
+#include <agent/util/system_error.hpp>
 
-#include <Poco/Base64Encoder.h>
-#include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/RejectCertificateHandler.h>
-#include <Poco/Net/SSLException.h>
-#include <Poco/Net/SSLManager.h>
-#include <Poco/NullStream.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
+#include <nlohmann/json.hpp>
 
-#include <memory>
-#include <mutex>
-#include <ostream>
-#include <sstream>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+extern char** environ;
 
 namespace feedz {
 
 namespace {
 
-// A request whose Authorization header is written straight from the secret, so no copy of
-// the token is left in Poco's header collection.
-class BasicAuthRequest : public Poco::Net::HTTPRequest {
-public:
-    BasicAuthRequest(const std::string& path, const SecretString& token)
-        : HTTPRequest(HTTPRequest::HTTP_GET, path, HTTPMessage::HTTP_1_1)
-        , m_token(token) {}
+std::string helper_path() {
+    char path[PATH_MAX];
+    ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+    std::string directory =
+        length > 0 ? parent_directory(std::string(path, static_cast<std::size_t>(length))) : ".";
+    return directory + "/feedz-agent-https";
+}
 
-    void write(std::ostream& ostr) const override {
-        // HTTPRequest::write ends with the blank line; write ours, then the header block.
-        std::ostringstream head;
-        HTTPRequest::write(head);
-        std::string text = head.str();
-        auto end_of_headers = text.rfind("\r\n\r\n");
-        ostr.write(text.data(), static_cast<std::streamsize>(end_of_headers + 2));
-        ostr << "Authorization: Basic ";
-        {
-            Poco::Base64Encoder encoder(ostr);
-            encoder.rdbuf()->setLineLength(0);
-            encoder << "feedz:";
-            encoder.write(m_token.view().data(), static_cast<std::streamsize>(m_token.size()));
-            encoder.close();
+Result<void> write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return make_error(Errc::io_error,
+                              "cannot talk to feedz-agent-https: " + errno_text(errno));
         }
-        ostr << "\r\n\r\n";
+        data.remove_prefix(static_cast<std::size_t>(n));
     }
-
-private:
-    const SecretString& m_token;
-};
-
-// Client TLS: the system's CAs, the peer verified, and a certificate problem an error rather
-// than Poco's default of asking on the console.
-Poco::Net::Context::Ptr client_context() {
-    static std::once_flag once;
-    static Poco::Net::Context::Ptr context;
-    std::call_once(once, [] {
-        Poco::Net::initializeSSL();
-        context = new Poco::Net::Context(
-            Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_STRICT, 9, true);
-        Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject =
-            new Poco::Net::RejectCertificateHandler(false);
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, context);
-    });
-    return context;
+    return {};
 }
 
 } // namespace
 
 Result<ProbeAnswer>
 probe_with_token(const std::string& url, const SecretString& token, std::chrono::seconds timeout) {
-    auto normalized = normalize_url(url);
-    if (!normalized) {
-        return normalized.error();
+    std::string helper = helper_path();
+    if (::access(helper.c_str(), X_OK) != 0) {
+        return make_error(Errc::io_error,
+                          helper
+                              + " is missing or not executable, so the feed cannot be "
+                                "asked; reinstall feedz-agent");
     }
-    try {
-        Poco::URI uri(normalized->text);
-        std::unique_ptr<Poco::Net::HTTPClientSession> session;
-        if (uri.getScheme() == "https") {
-            session = std::make_unique<Poco::Net::HTTPSClientSession>(
-                uri.getHost(), uri.getPort(), client_context());
-        } else {
-            session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-        }
-        session->setTimeout(Poco::Timespan(static_cast<long>(timeout.count()), 0));
-        BasicAuthRequest request(uri.getPathAndQuery(), token);
-        request.set("User-Agent", "feedz-agent");
-        request.set("Accept", "application/json");
-        session->sendRequest(request);
-        Poco::Net::HTTPResponse response;
-        std::istream& body = session->receiveResponse(response);
-        Poco::NullOutputStream discard;
-        Poco::StreamCopier::copyStream(body, discard);
-        ProbeAnswer answer{static_cast<int>(response.getStatus()), response.getReason(), {}};
-        if (response.has("Date")) {
-            try {
-                answer.date = std::chrono::system_clock::time_point(
-                    std::chrono::microseconds(response.getDate().epochMicroseconds()));
-            } catch (const Poco::Exception&) {
-                // A malformed Date header only means no clock check.
+    int input[2];
+    int output[2];
+    if (::pipe2(input, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
+        return make_error(Errc::io_error, "cannot create a pipe: " + errno_text(errno));
+    }
+    Fd to_child(input[1]);
+    Fd child_stdin(input[0]);
+    Fd from_child(output[0]);
+    Fd child_stdout(output[1]);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, child_stdin.get(), 0);
+    posix_spawn_file_actions_adddup2(&actions, child_stdout.get(), 1);
+    std::string program = helper;
+    char* argv[] = {program.data(), nullptr};
+    pid_t pid = 0;
+    int spawned = ::posix_spawn(&pid, helper.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    child_stdin.reset();
+    child_stdout.reset();
+    if (spawned != 0) {
+        return make_error(Errc::io_error, "cannot run " + helper + ": " + errno_text(spawned));
+    }
+    // The URL and the timeout on a line each, then the token: never in argv, where `ps` shows it.
+    ::signal(SIGPIPE, SIG_IGN);
+    auto sent = write_all(to_child.get(), url + "\n" + std::to_string(timeout.count()) + "\n");
+    if (sent) {
+        sent = write_all(to_child.get(), token.view());
+    }
+    to_child.reset();
+    std::string reply;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(from_child.get(), buffer, sizeof(buffer))) != 0;) {
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
             }
+            break;
         }
-        return answer;
-    } catch (const Poco::Net::SSLException& error) {
-        return make_error(Errc::io_error,
-                          "TLS with " + normalized->origin + " failed (" + error.displayText()
-                              + "); if the feed uses a private CA, add it to the system's CAs "
-                                "or point SSL_CERT_FILE at a bundle that has it");
-    } catch (const Poco::Exception& error) {
-        return make_error(Errc::io_error,
-                          "cannot reach " + normalized->origin + " (" + error.displayText() + ")");
-    } catch (const std::exception& error) {
-        return make_error(Errc::io_error,
-                          "cannot reach " + normalized->origin + " (" + error.what() + ")");
+        reply.append(buffer, static_cast<std::size_t>(n));
     }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!sent) {
+        return sent.error();
+    }
+    auto json = nlohmann::json::parse(reply, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return make_error(Errc::io_error,
+                          helper + " gave no answer (exit status " + std::to_string(status) + ")");
+    }
+    if (auto error = json.find("error"); error != json.end() && error->is_object()) {
+        return make_error(errc_from_string(error->value("code", "io_error")),
+                          error->value("message", "the request failed"));
+    }
+    ProbeAnswer answer{json.value("status", 0), json.value("reason", ""), {}};
+    if (auto date = json.find("date"); date != json.end() && date->is_number_integer()) {
+        answer.date =
+            std::chrono::system_clock::time_point(std::chrono::seconds(date->get<long>()));
+    }
+    return answer;
 }
 
 } // namespace feedz

@@ -21,6 +21,11 @@ struct ProbeAnswer {
 // npm will, trusting the system's CAs (OpenSSL's default paths, so SSL_CERT_FILE and
 // SSL_CERT_DIR apply). Errc::io_error with the cause when the feed cannot be reached, the
 // TLS handshake fails or the certificate is not trusted.
+//
+// The request is made by feedz-agent-https, next to this program, with the token on its
+// standard input: like git's git-remote-https, it keeps the TLS and HTTP libraries out of
+// feedz-agent, whose every start (feedz-agent exec before each npm) would otherwise pay
+// for loading them.
 Result<ProbeAnswer> probe_with_token(const std::string& url,
                                      const SecretString& token,
                                      std::chrono::seconds timeout = std::chrono::seconds(15));

@@ -45,7 +45,7 @@ $OUT"
 
     step "the files: programs in /usr/bin, units in /usr/lib/systemd/user, completion, docs"
     contents=$(dpkg-deb -c "$DEB")
-    for path in ./usr/bin/feedz-agent ./usr/bin/feedz-agentd ./usr/bin/nuget-plugin-feedz \
+    for path in ./usr/bin/feedz-agent ./usr/bin/feedz-agentd ./usr/bin/feedz-agent-https ./usr/bin/nuget-plugin-feedz \
         ./usr/lib/systemd/user/feedz-agent.socket ./usr/lib/systemd/user/feedz-agent.service \
         "./usr/lib/systemd/user/sockets.target.wants/feedz-agent.socket -> ../feedz-agent.socket" \
         ./usr/share/bash-completion/completions/feedz-agent ./usr/share/zsh/vendor-completions/_feedz-agent \

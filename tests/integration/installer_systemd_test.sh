@@ -39,7 +39,8 @@ if [ -z "${FEEDZ_SYSTEMD_TEST_INSIDE:-}" ]; then
     chmod 755 "$ROOT"
     mkdir -p "$ROOT/src" "$ROOT/build/agent" "$ROOT/build/helpers/nuget" "$ROOT/home" "$ROOT/run"
     cp -r "$SOURCE_DIR/installers" "$ROOT/src/"
-    cp "$BUILD_DIR/agent/feedz-agent" "$BUILD_DIR/agent/feedz-agentd" "$ROOT/build/agent/"
+    cp "$BUILD_DIR/agent/feedz-agent" "$BUILD_DIR/agent/feedz-agentd" "$BUILD_DIR/agent/feedz-agent-https" \
+        "$ROOT/build/agent/"
     cp "$BUILD_DIR/helpers/nuget/nuget-plugin-feedz" "$ROOT/build/helpers/nuget/"
     mkdir -p "$ROOT/lib"
     cp "$0" "$ROOT/src/"

@@ -55,7 +55,7 @@ expect_success "$INSTALLERS/install.sh" --build-dir "$BUILD_DIR"
 expect_contains "$OUT" "$BIN is not on your PATH"
 expect_contains "$OUT" "export PATH=\"$BIN:\$PATH\""
 expect_contains "$OUT" "no user manager reachable" # this test has no systemd user manager
-for program in feedz-agent feedz-agentd nuget-plugin-feedz; do
+for program in feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz; do
     [ -x "$BIN/$program" ] || fail "$BIN/$program is not installed"
 done
 for file in "$UNITS/feedz-agent.socket" "$UNITS/feedz-agent.service" "$COMPLETION" "$MANIFEST"; do
