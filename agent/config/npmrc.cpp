@@ -213,73 +213,6 @@ Error io_error(const std::string& what, const std::string& path, int error_numbe
     return make_error(Errc::io_error, what + " " + path + ": " + errno_text(error_number));
 }
 
-// The file at `path` in a wiped buffer; nullopt when it does not exist.
-Result<std::optional<SecretString>> read_secret_file(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        if (errno == ENOENT) {
-            return std::optional<SecretString>();
-        }
-        return io_error("cannot open", path, errno);
-    }
-
-    struct stat st {};
-
-    if (::fstat(fd.get(), &st) != 0) {
-        return io_error("cannot stat", path, errno);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        return make_error(Errc::io_error, path + " is not a regular file; it was left as it was");
-    }
-    auto expected = static_cast<std::size_t>(st.st_size);
-    if (expected > k_max_file_size) {
-        return make_error(Errc::io_error,
-                          path
-                              + " is larger than 16 MiB, which no npm config is; it was left as "
-                                "it was");
-    }
-    // One byte more than the size, to notice a file that grew since fstat().
-    SecretString buffer = SecretString::with_size(expected + 1);
-    std::size_t used = 0;
-    while (true) {
-        if (used == buffer.size()) {
-            if (buffer.size() > k_max_file_size) {
-                return make_error(Errc::io_error, path + " keeps growing; it was left as it was");
-            }
-            SecretString bigger = SecretString::with_size(buffer.size() * 2);
-            std::memcpy(bigger.data(), buffer.data(), used);
-            buffer = std::move(bigger);
-        }
-        ssize_t n = ::read(fd.get(), buffer.data() + used, buffer.size() - used);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return io_error("cannot read", path, errno);
-        }
-        if (n == 0) {
-            break;
-        }
-        used += static_cast<std::size_t>(n);
-    }
-    SecretString content(buffer.view().substr(0, used));
-    return std::optional<SecretString>(std::move(content));
-}
-
-Result<void> write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        ssize_t written = ::write(fd, data.data(), data.size());
-        if (written < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return make_error(Errc::io_error, "cannot write: " + errno_text(errno));
-        }
-        data.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return {};
-}
-
 constexpr char k_base64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -308,7 +241,7 @@ Npmrc Npmrc::parse(std::string_view text, std::string path) {
 }
 
 Result<Npmrc> Npmrc::load(const std::string& path) {
-    auto text = read_secret_file(resolve_symlinks(path));
+    auto text = read_secret_file(resolve_symlinks(path), k_max_file_size);
     if (!text) {
         return text.error();
     }
@@ -451,8 +384,8 @@ SecretString Npmrc::text() const {
 
 Result<void> Npmrc::write_to(int fd) const {
     for (const auto& line : m_lines) {
-        FEEDZ_TRY(write_all(fd, line.content.view()));
-        FEEDZ_TRY(write_all(fd, line.eol));
+        FEEDZ_TRY(write_all(fd, line.content.view(), m_path));
+        FEEDZ_TRY(write_all(fd, line.eol, m_path));
     }
     return {};
 }

@@ -3,6 +3,7 @@
 
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
+#include <agent/util/json_wipe.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -45,18 +46,6 @@ StoredToken make_token(std::string name, std::string scope, std::string_view sec
     return token;
 }
 
-// Overwrites every string in `json` (the parsed tokens) before the document is freed.
-void wipe_strings(nlohmann::json& json) {
-    if (json.is_string()) {
-        auto& text = json.get_ref<std::string&>();
-        wipe_memory(text.data(), text.size());
-    } else if (json.is_structured()) {
-        for (auto& child : json) {
-            wipe_strings(child);
-        }
-    }
-}
-
 } // namespace
 
 Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
@@ -79,7 +68,7 @@ Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
     struct Wiper {
         nlohmann::json& json;
 
-        ~Wiper() { wipe_strings(json); }
+        ~Wiper() { wipe_json_strings(json); }
     } wiper{json};
 
     const std::string expected_form =

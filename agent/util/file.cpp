@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -22,6 +23,8 @@ namespace {
 Error io_error(const std::string& what, const std::string& path, int error_number) {
     return make_error(Errc::io_error, what + " " + path + ": " + errno_text(error_number));
 }
+
+} // namespace
 
 Result<void> write_all(int fd, std::string_view data, const std::string& path) {
     while (!data.empty()) {
@@ -37,6 +40,8 @@ Result<void> write_all(int fd, std::string_view data, const std::string& path) {
     return {};
 }
 
+namespace {
+
 Result<void> fsync_directory(const std::string& directory) {
     Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir || ::fsync(dir.get()) != 0) {
@@ -46,6 +51,58 @@ Result<void> fsync_directory(const std::string& directory) {
 }
 
 } // namespace
+
+Result<std::optional<SecretString>> read_secret_file(const std::string& path,
+                                                     std::size_t max_size) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) {
+            return std::optional<SecretString>();
+        }
+        return io_error("cannot open", path, errno);
+    }
+
+    struct stat st {};
+
+    if (::fstat(fd.get(), &st) != 0) {
+        return io_error("cannot stat", path, errno);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return make_error(Errc::io_error, path + " is not a regular file; it was left as it was");
+    }
+    auto expected = static_cast<std::size_t>(st.st_size);
+    if (expected > max_size) {
+        return make_error(Errc::io_error,
+                          path + " is larger than " + std::to_string(max_size)
+                              + " bytes, which is not what it should be; it was left as it was");
+    }
+    // One byte more than the size, to notice a file that grew since fstat().
+    SecretString buffer = SecretString::with_size(expected + 1);
+    std::size_t used = 0;
+    while (true) {
+        if (used == buffer.size()) {
+            if (buffer.size() > max_size) {
+                return make_error(Errc::io_error, path + " keeps growing; it was left as it was");
+            }
+            SecretString bigger = SecretString::with_size(buffer.size() * 2);
+            std::memcpy(bigger.data(), buffer.data(), used);
+            buffer = std::move(bigger);
+        }
+        ssize_t n = ::read(fd.get(), buffer.data() + used, buffer.size() - used);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return io_error("cannot read", path, errno);
+        }
+        if (n == 0) {
+            break;
+        }
+        used += static_cast<std::size_t>(n);
+    }
+    SecretString content(buffer.view().substr(0, used));
+    return std::optional<SecretString>(std::move(content));
+}
 
 Result<std::optional<std::string>> read_file(const std::string& path) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

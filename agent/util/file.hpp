@@ -3,6 +3,7 @@
 
 #include <agent/util/fd.hpp>
 #include <agent/util/result.hpp>
+#include <agent/util/secret_string.hpp>
 
 #include <sys/types.h>
 
@@ -14,6 +15,13 @@ namespace feedz {
 
 // Contents of the file at `path`, or nullopt when it does not exist.
 Result<std::optional<std::string>> read_file(const std::string& path);
+
+// Contents of the regular file at `path` in a buffer that is wiped (the file may hold a
+// token), or nullopt when it does not exist; a file larger than `max_size` is an error.
+Result<std::optional<SecretString>> read_secret_file(const std::string& path, std::size_t max_size);
+
+// Writes all of `data` to `fd` (retrying short writes); `path` names the file in errors.
+Result<void> write_all(int fd, std::string_view data, const std::string& path);
 
 // Creates `path` and its missing parents with `mode` (existing directories are left alone).
 Result<void> make_directories(const std::string& path, mode_t mode);

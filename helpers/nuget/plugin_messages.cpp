@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "plugin_messages.hpp"
 
+#include <agent/util/json_wipe.hpp>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -220,24 +222,13 @@ std::optional<bool> bool_member(const nlohmann::json& object, std::string_view k
     return std::nullopt;
 }
 
-void wipe_strings(nlohmann::json& json) {
-    if (json.is_string()) {
-        auto& text = json.get_ref<std::string&>();
-        wipe_memory(text.data(), text.size());
-    } else if (json.is_structured()) {
-        for (auto& child : json) {
-            wipe_strings(child);
-        }
-    }
-}
-
 Result<IncomingMessage> parse_message(std::string_view line) {
     nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
     if (json.is_discarded()) {
         return malformed("invalid JSON");
     }
     if (!json.is_object()) {
-        wipe_strings(json);
+        wipe_json_strings(json);
         return malformed("not a JSON object");
     }
     IncomingMessage message;
@@ -245,16 +236,16 @@ Result<IncomingMessage> parse_message(std::string_view line) {
     const auto* type = find_member(json, "Type");
     const auto* method = find_member(json, "Method");
     if (id == nullptr || !id->is_string() || id->get_ref<const std::string&>().empty()) {
-        wipe_strings(json);
+        wipe_json_strings(json);
         return malformed("no RequestId");
     }
     auto type_index = type != nullptr ? enum_index(*type, k_type_names) : std::nullopt;
     if (!type_index) {
-        wipe_strings(json);
+        wipe_json_strings(json);
         return malformed("no known Type");
     }
     if (method == nullptr) {
-        wipe_strings(json);
+        wipe_json_strings(json);
         return malformed("no Method");
     }
     if (method->is_string()) {
@@ -267,11 +258,11 @@ Result<IncomingMessage> parse_message(std::string_view line) {
         message.method = static_cast<Method>(*index);
         message.method_text = wire_name(message.method);
     } else {
-        wipe_strings(json);
+        wipe_json_strings(json);
         return malformed("no Method");
     }
     if (message.method_text.empty()) {
-        wipe_strings(json);
+        wipe_json_strings(json);
         return malformed("an empty Method");
     }
     message.request_id = id->get<std::string>();
@@ -279,7 +270,7 @@ Result<IncomingMessage> parse_message(std::string_view line) {
     if (auto* payload = find_member(json, "Payload"); payload != nullptr) {
         message.payload = std::move(*payload);
     }
-    wipe_strings(json);
+    wipe_json_strings(json);
     return message;
 }
 

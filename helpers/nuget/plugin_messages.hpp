@@ -93,10 +93,6 @@ std::optional<std::string> string_member(const nlohmann::json& object, std::stri
 // A member that is a JSON boolean or the string "true"/"false" in any case.
 std::optional<bool> bool_member(const nlohmann::json& object, std::string_view key);
 
-// Overwrites every string value in `json` before it is freed (SetCredentials carries a proxy
-// password, and a line may carry anything).
-void wipe_strings(nlohmann::json& json);
-
 // --- Outgoing lines (no trailing newline) ---
 
 using OrderedJson = nlohmann::ordered_json;

@@ -2,6 +2,7 @@
 #include "plugin_session.hpp"
 
 #include "protocol_version.hpp"
+#include <agent/util/json_wipe.hpp>
 
 #include <poll.h>
 
@@ -200,7 +201,7 @@ std::optional<SessionEnd> PluginSession::handle_line(std::string& line) {
     case MessageType::progress:
         break; // we send no request NuGet could report progress on
     }
-    wipe_strings(message->payload);
+    wipe_json_strings(message->payload);
     return end;
 }
 
