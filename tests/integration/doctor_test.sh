@@ -147,6 +147,16 @@ chmod 755 "$XDG_RUNTIME_DIR/feedz-agent"
 expect_doctor_failure "is not private (mode 0755" "chmod 700 $XDG_RUNTIME_DIR/feedz-agent"
 chmod 700 "$XDG_RUNTIME_DIR/feedz-agent"
 
+step "an unsafe socket"
+chmod 666 "$XDG_RUNTIME_DIR/feedz-agent/agent.sock"
+expect_doctor_failure "agent.sock has mode 0666" "chmod 600 $XDG_RUNTIME_DIR/feedz-agent/agent.sock"
+chmod 600 "$XDG_RUNTIME_DIR/feedz-agent/agent.sock"
+
+step "an agent that cannot start"
+expect_success "$FEEDZ_AGENT" stop
+FEEDZ_AGENT_STORE=keyring expect_doctor_failure "is not a store" \
+    "feedz-agent serve --foreground"
+
 step "a locked keychain"
 gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
     --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
