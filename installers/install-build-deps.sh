@@ -7,7 +7,7 @@ set -eu
 build_packages="build-essential cmake pkg-config libpoco-dev libsecret-1-dev nlohmann-json3-dev
 libssl-dev catch2"
 test_packages="gnome-keyring libsecret-tools dbus dbus-daemon dbus-user-session libglib2.0-bin jq
-curl zip unzip openssl ca-certificates util-linux systemd"
+curl zip unzip openssl ca-certificates util-linux systemd python3"
 
 packages=$build_packages
 if [ "${1:-}" = "--tests" ]; then

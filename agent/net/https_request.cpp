@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "https_request.hpp"
 
+#include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
+#include <agent/net/proxy.hpp>
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
@@ -92,6 +94,16 @@ Result<ProbeAnswer> https_get_with_token(const std::string& url,
             session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
         }
         session->setTimeout(Poco::Timespan(static_cast<long>(timeout.count()), 0));
+        auto proxy = proxy_for(uri.getScheme(), uri.getHost(), get_env);
+        if (!proxy) {
+            return proxy.error();
+        }
+        if (*proxy) {
+            session->setProxy((*proxy)->host, (*proxy)->port);
+            if (!(*proxy)->username.empty()) {
+                session->setProxyCredentials((*proxy)->username, (*proxy)->password);
+            }
+        }
         BasicAuthRequest request(uri.getPathAndQuery(), token);
         request.set("User-Agent", "feedz-agent");
         request.set("Accept", "application/json");

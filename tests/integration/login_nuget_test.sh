@@ -85,6 +85,28 @@ expect_success "$FEEDZ_AGENT" logout ci
 expect_contains "$OUT" "removed source 'acme/pkgs'"
 cmp -s "$CONFIG" "$TEST_ROOT/original.config" || fail "logout did not restore the original bytes"
 
+step "through an HTTP proxy (https_proxy), unless no_proxy names the feed"
+require_tool python3
+python3 "$TESTS_LIB/connect-proxy.py" "$TEST_ROOT/proxy.port" "$TEST_ROOT/proxy.log" &
+PROXY_PID=$!
+add_cleanup 'kill $PROXY_PID'
+for _ in $(seq 50); do [ -s "$TEST_ROOT/proxy.port" ] && break; sleep 0.1; done
+PROXY="http://someone:pass%40word@127.0.0.1:$(cat "$TEST_ROOT/proxy.port")"
+https_proxy=$PROXY login "$READ_TOKEN" --feed "$FEED" --name proxied --no-nuget --npm none
+[ "$STATUS" -eq 0 ] || fail "login through the proxy failed: $ERR"
+FEED_HOST_PORT=${FEED_URL#https://}
+expect_contains "$(cat "$TEST_ROOT/proxy.log")" "CONNECT ${FEED_HOST_PORT%/}" "the proxy's log"
+expect_contains "$(cat "$TEST_ROOT/proxy.log")" "user=someone" "the proxy's log"
+https_proxy=$PROXY no_proxy=localhost,127.0.0.1 login "$READ_TOKEN" --feed "$FEED" --name direct \
+    --no-nuget --npm none
+[ "$STATUS" -eq 0 ] || fail "login with no_proxy failed: $ERR"
+expect_eq "$(wc -l <"$TEST_ROOT/proxy.log")" 1 "tunnels through the proxy"
+https_proxy=http://127.0.0.1:1 login "$READ_TOKEN" --feed "$FEED" --name unreachable --no-nuget --npm none
+expect_eq "$STATUS" 1 "exit code with an unreachable proxy"
+expect_contains "$ERR" "cannot check the token"
+expect_success "$FEEDZ_AGENT" logout proxied
+expect_success "$FEEDZ_AGENT" logout direct
+
 step "a deactivated token is refused"
 admin token deactivate "${READ_TOKEN:0:7}" >/dev/null
 login "$READ_TOKEN" --feed "$FEED"
