@@ -503,7 +503,18 @@ void Doctor::check_clock() {
 }
 
 int Doctor::run(bool json) {
-    auto agent = check_agent();
+    // With tokens in the environment (CI) the plugin asks nothing else: neither agent nor
+    // keychain is needed, and neither is checked.
+    bool environment_only = get_env(k_env_pat) || get_env(k_env_credentials);
+    std::optional<AgentClient> agent;
+    if (environment_only) {
+        add("agent",
+            Status::info,
+            "FEEDZ_PAT or FEEDZ_CREDENTIALS is set: nuget-plugin-feedz takes tokens only from "
+            "there, and the agent and the keychain are not checked");
+    } else {
+        agent = check_agent();
+    }
     bool tokens_known = agent && check_keychain(*agent);
     if (tokens_known) {
         check_tokens(*agent);

@@ -129,6 +129,15 @@ expect_contains "$OUT" "_authToken"
 expect_contains "$OUT" "fix:"
 rm "$HOME/.npmrc"
 
+step "CI: with FEEDZ_CREDENTIALS the agent and keychain are not needed"
+FEEDZ_CREDENTIALS="[{\"feed\": \"$FEED\", \"token\": \"$TOKEN\"}]" \
+    FEEDZ_AGENT_SOCKET="$TEST_ROOT/nowhere/agent.sock" doctor
+[ "$STATUS" -eq 0 ] || fail "doctor failed in CI mode:
+$OUT"
+expect_contains "$OUT" "nuget-plugin-feedz takes tokens only from there"
+expect_contains "$OUT" "FEEDZ_CREDENTIALS[0] (${TOKEN:0:7}…): accepted by $FEED"
+[ -e "$TEST_ROOT/nowhere" ] && fail "doctor started an agent in CI mode"
+
 step "FEEDZ_CREDENTIALS that cannot be read"
 FEEDZ_CREDENTIALS='[{"feed": 1}]' expect_doctor_failure "FEEDZ_CREDENTIALS[0]" \
     "fix FEEDZ_PAT / FEEDZ_CREDENTIALS"
