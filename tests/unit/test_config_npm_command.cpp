@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/config/npm_command.hpp>
 #include <agent/util/file.hpp>
 
@@ -18,27 +19,6 @@ namespace {
 NpmCommandPlan plan(const std::vector<std::string>& command) {
     return feedz::plan_npm_command(command);
 }
-
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        char pattern[] = "/tmp/feedz-npm-command.XXXXXX";
-        m_path = ::mkdtemp(pattern);
-    }
-
-    ~ScratchDirectory() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-
-    void file(const std::string& name, const std::string& content) const {
-        std::string path = m_path + "/" + name;
-        REQUIRE(feedz::make_directories(feedz::parent_directory(path), 0755));
-        REQUIRE(feedz::write_file_atomically(path, content, 0644));
-    }
-
-    const std::string& path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
 
 } // namespace
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/config/npm_files.hpp>
 #include <agent/util/file.hpp>
 
@@ -13,37 +14,7 @@
 
 using feedz::NpmEnvironment;
 
-namespace {
-
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        char pattern[] = "/tmp/feedz-npm-files.XXXXXX";
-        m_path = ::mkdtemp(pattern);
-    }
-
-    ~ScratchDirectory() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-
-    std::string file(const std::string& name, const std::string& content) const {
-        std::string path = m_path + "/" + name;
-        REQUIRE(feedz::make_directories(feedz::parent_directory(path), 0755));
-        REQUIRE(feedz::write_file_atomically(path, content, 0644));
-        return path;
-    }
-
-    std::string directory(const std::string& name) const {
-        std::string path = m_path + "/" + name;
-        REQUIRE(feedz::make_directories(path, 0755));
-        return path;
-    }
-
-    const std::string& path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("NpmEnvironment: npm_config_* in any case, '_' as '-', last non-empty wins",
           "[config][npm_files]") {

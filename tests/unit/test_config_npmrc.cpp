@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/config/npmrc.hpp>
 #include <agent/util/file.hpp>
 
@@ -17,30 +18,6 @@ using feedz::Npmrc;
 using feedz::NpmrcEntry;
 
 namespace {
-
-// A scratch directory for one test, removed afterwards.
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        char pattern[] = "/tmp/feedz-npmrc.XXXXXX";
-        m_path = ::mkdtemp(pattern);
-    }
-
-    ~ScratchDirectory() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-
-    std::string
-    file(const std::string& name, const std::string& content, mode_t mode = 0644) const {
-        std::string path = m_path + "/" + name;
-        REQUIRE(feedz::write_file_atomically(path, content, mode));
-        ::chmod(path.c_str(), mode);
-        return path;
-    }
-
-    const std::string& path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
 
 std::string read(const std::string& path) {
     auto content = feedz::read_file(path);

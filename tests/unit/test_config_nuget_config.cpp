@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/config/nuget_config.hpp>
 #include <agent/util/file.hpp>
 
@@ -14,28 +15,6 @@
 using feedz::NuGetConfig;
 
 namespace {
-
-// A scratch directory for one test, removed afterwards.
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        char pattern[] = "/tmp/feedz-nuget-config.XXXXXX";
-        m_path = ::mkdtemp(pattern);
-    }
-
-    ~ScratchDirectory() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-
-    std::string file(const std::string& name, const std::string& content) const {
-        std::string path = m_path + "/" + name;
-        REQUIRE(feedz::write_file_atomically(path, content, 0640));
-        return path;
-    }
-
-    const std::string& path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
 
 std::string read(const std::string& path) {
     auto content = feedz::read_file(path);
@@ -87,7 +66,7 @@ TEST_CASE("NuGetConfig: varied files round-trip byte for byte apart from our ent
     ScratchDirectory scratch;
     for (const auto& [name, original] : k_varied_files) {
         INFO(name);
-        std::string path = scratch.file("NuGet.Config", original);
+        std::string path = scratch.file("NuGet.Config", original, 0640);
         auto config = NuGetConfig::load(path);
         REQUIRE(config);
         REQUIRE_FALSE(config->key_of_url(k_url));
@@ -127,7 +106,7 @@ TEST_CASE("NuGetConfig: a created section is removed again, restoring the file",
     const std::string original = "<?xml version=\"1.0\"?>\r\n<configuration>\r\n  <config>\r\n"
                                  "    <add key=\"http_proxy\" value=\"http://proxy\" />\r\n  "
                                  "</config>\r\n</configuration>\r\n";
-    std::string path = scratch.file("NuGet.Config", original);
+    std::string path = scratch.file("NuGet.Config", original, 0640);
     auto config = NuGetConfig::load(path);
     REQUIRE(config);
     REQUIRE(config->add_source("acme/pkgs", k_url));
@@ -173,7 +152,7 @@ TEST_CASE("NuGetConfig: mappings are added under packageSourceMapping and remove
           "[config][nuget]") {
     ScratchDirectory scratch;
     const std::string original = k_varied_files[2].second;
-    std::string path = scratch.file("NuGet.Config", original);
+    std::string path = scratch.file("NuGet.Config", original, 0640);
     auto config = NuGetConfig::load(path);
     REQUIRE(config);
     REQUIRE(config->add_source("acme/pkgs", k_url));
@@ -215,7 +194,7 @@ TEST_CASE("NuGetConfig: a missing file starts as dotnet would create it", "[conf
 
 TEST_CASE("NuGetConfig: an existing file keeps its mode", "[config][nuget]") {
     ScratchDirectory scratch;
-    std::string path = scratch.file("NuGet.Config", k_varied_files[0].second);
+    std::string path = scratch.file("NuGet.Config", k_varied_files[0].second, 0640);
     auto config = NuGetConfig::load(path);
     REQUIRE(config);
     REQUIRE(config->add_source("acme/pkgs", k_url));
@@ -257,7 +236,7 @@ TEST_CASE("NuGetConfig: a file that is not XML is refused with file and line, an
 
 TEST_CASE("NuGetConfig: attribute values are escaped and compared unescaped", "[config][nuget]") {
     ScratchDirectory scratch;
-    std::string path = scratch.file("NuGet.Config", k_varied_files[0].second);
+    std::string path = scratch.file("NuGet.Config", k_varied_files[0].second, 0640);
     auto config = NuGetConfig::load(path);
     REQUIRE(config);
     REQUIRE(config->add_source("a&b <\"c\">", "https://h.example/x/y/nuget/index.json"));

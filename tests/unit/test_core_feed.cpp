@@ -159,8 +159,7 @@ TEST_CASE("parse_feed: plain http to a host that is not loopback is refused", "[
 
 // A DNS name that merely starts with "127." (wildcard DNS services resolve such names to any
 // address) is not a loopback address.
-TEST_CASE("normalize_url: plain http to a DNS name starting with 127. is refused",
-          "[core][feed]") {
+TEST_CASE("normalize_url: plain http to a DNS name starting with 127. is refused", "[core][feed]") {
     check_refused_url("http://127.0.0.1.nip.io/acme/pkgs/");
     check_refused_url("http://127.attacker.example/acme/pkgs/");
 }

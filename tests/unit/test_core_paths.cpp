@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "environment_guard.hpp"
+#include "scratch_directory.hpp"
 #include <agent/core/paths.hpp>
 
 #include <catch2/catch.hpp>
@@ -17,64 +19,6 @@
 using namespace feedz;
 
 namespace {
-
-// Sets or unsets an environment variable for the scope of a test and restores it afterwards.
-class EnvironmentVariableGuard {
-public:
-    EnvironmentVariableGuard(std::string name, const char* value)
-        : m_name(std::move(name)) {
-        if (const char* old = ::getenv(m_name.c_str())) {
-            m_old = old;
-        }
-        if (value != nullptr) {
-            ::setenv(m_name.c_str(), value, 1);
-        } else {
-            ::unsetenv(m_name.c_str());
-        }
-    }
-
-    EnvironmentVariableGuard(const EnvironmentVariableGuard&) = delete;
-    EnvironmentVariableGuard& operator=(const EnvironmentVariableGuard&) = delete;
-
-    ~EnvironmentVariableGuard() {
-        if (m_old) {
-            ::setenv(m_name.c_str(), m_old->c_str(), 1);
-        } else {
-            ::unsetenv(m_name.c_str());
-        }
-    }
-
-private:
-    std::string m_name;
-    std::optional<std::string> m_old;
-};
-
-// A fresh directory under $TMPDIR (or /tmp) for one test, removed with everything in it.
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        const char* tmpdir = ::getenv("TMPDIR");
-        std::string pattern = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp")
-                              + "/feedz-unit-XXXXXX";
-        std::vector<char> name(pattern.begin(), pattern.end());
-        name.push_back('\0');
-        REQUIRE(::mkdtemp(name.data()) != nullptr);
-        m_path = name.data();
-    }
-
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-
-    std::string path(const std::string& name) const { return m_path + "/" + name; }
-
-private:
-    std::string m_path;
-};
 
 mode_t mode_of(const std::string& path) {
     struct stat st {};

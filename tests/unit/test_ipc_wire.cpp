@@ -358,8 +358,7 @@ TEST_CASE("MessageChannel: a line starting with a byte order mark is a protocol 
 
 // The JSON parser treats a NUL byte as the end of its input, so without a check of its own the
 // channel accepts a line with anything after a NUL.
-TEST_CASE("MessageChannel: a NUL byte inside the header line is a protocol error",
-          "[ipc][wire]") {
+TEST_CASE("MessageChannel: a NUL byte inside the header line is a protocol error", "[ipc][wire]") {
     auto [left, right] = make_socket_pair();
     MessageChannel reader(std::move(right), k_timeouts);
     send_raw(left.get(), std::string("{\"op\":\"get\"}\0not json at all\n", 29));
@@ -371,8 +370,7 @@ TEST_CASE("MessageChannel: a NUL byte inside the header line is a protocol error
 // A header may carry text the agent did not parse itself (a socket path from the environment,
 // a path in an io_error message). nlohmann's dump() throws on invalid UTF-8 unless told
 // otherwise, and the agent's connection threads do not catch.
-TEST_CASE("MessageChannel: writing a header with invalid UTF-8 does not throw",
-          "[ipc][wire]") {
+TEST_CASE("MessageChannel: writing a header with invalid UTF-8 does not throw", "[ipc][wire]") {
     auto [left, right] = make_socket_pair();
     MessageChannel writer(std::move(left), k_timeouts);
     MessageChannel reader(std::move(right), k_timeouts);

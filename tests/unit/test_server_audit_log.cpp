@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/core/token.hpp>
 #include <agent/server/audit_log.hpp>
 #include <agent/util/file.hpp>
@@ -21,33 +22,6 @@ using namespace feedz;
 using nlohmann::json;
 
 namespace {
-
-// A fresh directory under $TMPDIR (or /tmp) for one test, removed with everything in it.
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        const char* tmpdir = ::getenv("TMPDIR");
-        std::string pattern = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp")
-                              + "/feedz-unit-XXXXXX";
-        std::vector<char> name(pattern.begin(), pattern.end());
-        name.push_back('\0');
-        REQUIRE(::mkdtemp(name.data()) != nullptr);
-        m_path = name.data();
-    }
-
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-
-    std::string path(const std::string& name) const { return m_path + "/" + name; }
-
-private:
-    std::string m_path;
-};
 
 AuditLog opened(const std::string& path) {
     auto log = AuditLog::open(path);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/core/token.hpp>
 #include <agent/server/request_handler.hpp>
 #include <agent/store/memory_store.hpp>
@@ -29,33 +30,6 @@ const std::string k_laptop_secret = "T-LAPtq9Zx7Vb2Kp9Lm3Nz4Rt8Wy";
 const std::string k_ci_secret = "T-CIwm5Hg6Dd4Ss1Ff0Qa2Ee3";
 const std::string k_feed = "https://f.feedz.io/acme/pkgs/";
 const std::string k_url = "https://f.feedz.io/acme/pkgs/npm/left-pad";
-
-// A fresh directory under $TMPDIR (or /tmp) for one test, removed with everything in it.
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        const char* tmpdir = ::getenv("TMPDIR");
-        std::string pattern = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp")
-                              + "/feedz-unit-XXXXXX";
-        std::vector<char> name(pattern.begin(), pattern.end());
-        name.push_back('\0');
-        REQUIRE(::mkdtemp(name.data()) != nullptr);
-        m_path = name.data();
-    }
-
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-
-    std::string path(const std::string& name) const { return m_path + "/" + name; }
-
-private:
-    std::string m_path;
-};
 
 // A RequestHandler over a MemoryStore with an audit log in a scratch directory.
 class Agent {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "scratch_directory.hpp"
 #include <agent/util/file.hpp>
 
 #include <catch2/catch.hpp>
@@ -21,46 +22,6 @@
 using namespace feedz;
 
 namespace {
-
-// A fresh directory under $TMPDIR (or /tmp) for one test, removed with everything in it.
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        const char* tmpdir = ::getenv("TMPDIR");
-        std::string pattern = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp")
-                              + "/feedz-unit-XXXXXX";
-        std::vector<char> name(pattern.begin(), pattern.end());
-        name.push_back('\0');
-        REQUIRE(::mkdtemp(name.data()) != nullptr);
-        m_path = name.data();
-    }
-
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-
-    const std::string& path() const { return m_path; }
-
-    std::string path(const std::string& name) const { return m_path + "/" + name; }
-
-    // The names in the directory `sub` (relative to the scratch directory), sorted.
-    std::vector<std::string> entries(const std::string& sub = "") const {
-        std::vector<std::string> names;
-        for (const auto& entry :
-             std::filesystem::directory_iterator(sub.empty() ? m_path : path(sub))) {
-            names.push_back(entry.path().filename().string());
-        }
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-private:
-    std::string m_path;
-};
 
 // Sets the process umask for the scope of a test.
 class UmaskGuard {
