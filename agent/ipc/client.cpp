@@ -51,6 +51,23 @@ Result<Fd> connect_socket(const std::string& socket_path) {
         }
         return unavailable(socket_path, errno_text(errno));
     }
+    // Tokens go to the agent and come from it: make sure it is ours. Another user who can
+    // plant a socket where we look (a shared FEEDZ_AGENT_SOCKET directory) would otherwise
+    // receive every token we store and choose every token we use.
+    ucred peer{};
+    socklen_t length = sizeof(peer);
+    if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
+        return make_error(Errc::io_error,
+                          "cannot tell who listens on " + socket_path + ": " + errno_text(errno));
+    }
+    if (peer.uid != ::getuid()) {
+        return make_error(Errc::permission_denied,
+                          "the process listening on " + socket_path + " runs as uid "
+                              + std::to_string(peer.uid) + ", not as you (uid "
+                              + std::to_string(::getuid())
+                              + "): it is not your agent, and no token is sent to it. Remove "
+                                "the socket or point FEEDZ_AGENT_SOCKET at a private directory");
+    }
     return fd;
 }
 
@@ -90,6 +107,9 @@ Result<void> start_agent(const std::string& agent_executable, std::chrono::milli
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, write_end.get(), 2);
+    // The agent outlives us: it must not hold our other descriptors (a pipe of the shell that
+    // ran us would otherwise stay open, and `$(feedz-agent list)` would wait for the agent).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     std::string serve = "serve";
     std::string on_demand = "--on-demand";
     std::string program = agent_executable;

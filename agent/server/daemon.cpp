@@ -116,6 +116,13 @@ Result<ReadyNotifier> daemonize() {
             ::close(null_fd);
         }
     }
+    // Nothing inherited stays open in the daemon but the pipe to the process that waits for
+    // it (a descriptor of whoever started us would otherwise be held for hours).
+    int keep = write_end.get();
+    if (keep > 3) {
+        ::close_range(3, static_cast<unsigned>(keep) - 1, 0);
+    }
+    ::close_range(static_cast<unsigned>(keep) + 1, ~0U, 0);
     return ReadyNotifier(std::move(write_end));
 }
 
@@ -127,6 +134,11 @@ void harden_process() {
 
 Result<Fd> block_termination_signals() {
     ::signal(SIGPIPE, SIG_IGN);
+    // An ignored signal is discarded before a signalfd could see it: undo a SIG_IGN inherited
+    // from whoever started us (nohup, for one).
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);

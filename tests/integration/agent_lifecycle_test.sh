@@ -21,6 +21,15 @@ expect_eq "$(starts)" 1 "agents started"
 expect_eq "$(stat -c %a "$SOCKET_DIR")" 700 "socket directory mode"
 expect_eq "$(stat -c %a "$SOCKET_DIR/agent.sock")" 600 "socket mode"
 
+step "an agent started on demand keeps none of its starter's descriptors"
+expect_success "$FEEDZ_AGENT" stop
+# Were fd 3 (the command substitution's pipe) inherited, this would wait for the agent to exit.
+timeout 20 bash -c 'x=$( { "$FEEDZ_AGENT" list >/dev/null 2>&1; } 3>&1 )' \
+    || fail "a command substitution around feedz-agent list waited for the agent (status $?)"
+agent_running || fail "no agent was started"
+AGENT_FDS=$(ls -l "/proc/$(cat "$AGENT_SOCKET.lock")/fd" | grep -c -E 'pipe:' || true)
+expect_eq "$AGENT_FDS" 0 "pipes the agent holds"
+
 step "a second serve says one is running and exits non-zero"
 PID=$(cat "$AGENT_SOCKET.lock")
 expect_exit 1 "$FEEDZ_AGENT" serve
@@ -86,6 +95,34 @@ ln -s "$TEST_ROOT/elsewhere" "$SOCKET_DIR"
 expect_exit 77 "$FEEDZ_AGENT" serve --foreground
 expect_contains "$ERR" "is not a directory (a symlink?)"
 rm "$SOCKET_DIR"
+
+step "a socket another user listens on gets no token"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && [ -x /usr/bin/python3 ]; then
+    FOREIGN_DIR="$TEST_ROOT/foreign"
+    chmod 711 "$TEST_ROOT"
+    mkdir -m 777 "$FOREIGN_DIR"
+    setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + "/agent.sock")
+s.listen(4)
+open(sys.argv[1] + "/ready", "w").close()
+while True:
+    c, _ = s.accept()
+    c.sendall(b"{\"agent\":\"feedz-agent\",\"protocol\":1,\"version\":\"0\",\"pid\":1,\"store\":\"memory\"}\n")
+    time.sleep(1)
+' "$FOREIGN_DIR" &
+    FOREIGN=$!
+    add_cleanup "kill $FOREIGN"
+    for _ in $(seq 50); do [ -e "$FOREIGN_DIR/ready" ] && break; sleep 0.1; done
+    FEEDZ_AGENT_SOCKET="$FOREIGN_DIR/agent.sock" login_with "$(new_token)" --feed acme/pkgs
+    expect_eq "$STATUS" 77 "exit code with a foreign agent"
+    expect_contains "$ERR" "runs as uid 65534, not as you"
+    expect_contains "$ERR" "no token is sent to it"
+else
+    echo "not root, or no setpriv/python3: the foreign-socket check cannot run here"
+    [ -n "${FEEDZ_TEST_NO_SKIP:-}" ] && fail "the foreign-socket check must run here"
+fi
 
 step "no agent is left running"
 stop_agent_if_running

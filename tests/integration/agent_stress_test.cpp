@@ -222,7 +222,8 @@ TEST_CASE("agent: a client running as another uid is refused and logged", "[agen
         + " get https://f.feedz.io/acme/pkgs/ read > " + agent.root() + "/other-uid.out 2>&1";
     CHECK(run_command(command) == 1);
     std::string text = feedz::read_file(agent.root() + "/other-uid.out").value().value_or("");
-    CHECK(text.find("agent_unavailable") != std::string::npos);
+    // The client gives up as soon as it sees the agent is not its own uid.
+    CHECK(text.find("\"code\":\"permission_denied\"") != std::string::npos);
     CHECK(text.find("T-uid") == std::string::npos);
     std::string audit = agent.audit_log();
     CHECK(audit.find("\"decision\":\"refused\"") != std::string::npos);
