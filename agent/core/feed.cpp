@@ -156,6 +156,13 @@ Feed make_feed(std::string origin, std::string_view org, std::string_view repo) 
 } // namespace
 
 Result<NormalizedUrl> normalize_url(std::string_view url) {
+    // Spaces and control characters have no place in a URL; stored scopes are joined with
+    // spaces, so one inside a scope would split it into two wider ones.
+    if (std::any_of(
+            url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; })) {
+        return make_error(Errc::invalid_argument,
+                          "a URL cannot contain spaces or control characters: " + quoted(url));
+    }
     auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) {
         return make_error(Errc::invalid_argument, "not a URL: " + quoted(url));
@@ -275,6 +282,10 @@ Result<Feed> parse_feed(std::string_view text) {
 }
 
 bool scope_covers(std::string_view scope, std::string_view url) {
+    // A scope is a directory: without its '/', "https://h/a" would cover "https://h/ab/".
+    if (scope.empty() || scope.back() != '/') {
+        return false;
+    }
     if (url.starts_with(scope)) {
         return true;
     }

@@ -19,7 +19,8 @@ struct NormalizedUrl {
     std::string path;   // starts with '/'
 };
 
-// Parses and normalises an http(s) URL; plain http is accepted only for loopback hosts.
+// Parses and normalises an http(s) URL; plain http is accepted only for loopback hosts, and
+// whitespace or control characters are refused.
 // A query or fragment is dropped (a client may add one to a request URL).
 Result<NormalizedUrl> normalize_url(std::string_view url);
 
@@ -42,7 +43,8 @@ Result<Feed> parse_feed(std::string_view text);
 // The text shown when a feed cannot be parsed, listing the accepted forms.
 std::string accepted_feed_forms();
 
-// True when `scope` (a normalised URL ending in '/') is a path-segment prefix of `url`
+// True when `scope` (a normalised URL ending in '/'; anything else covers nothing) is a
+// path-segment prefix of `url`
 // (normalised): "https://h/acme/pkgs/" matches "https://h/acme/pkgs/npm/x" and
 // "https://h/acme/pkgs", never "https://h/acme/pkgs2/".
 bool scope_covers(std::string_view scope, std::string_view url);

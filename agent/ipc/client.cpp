@@ -171,7 +171,7 @@ Result<void> start_agent(const std::string& agent_executable, std::chrono::milli
 
 } // namespace
 
-Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
+Result<AgentClient> AgentClient::connect_once(const std::string& socket_path) {
     auto fd = connect_socket(socket_path);
     if (!fd) {
         return fd.error();
@@ -184,6 +184,10 @@ Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
     if (!*hello) {
         return unavailable(socket_path, "it closed the connection; it may be refusing this user");
     }
+    if (auto busy = reply_error((*hello)->header); busy && (*hello)->header.contains("ok")) {
+        // {"ok": false, ...} instead of a greeting: the agent is busy.
+        return make_error(Errc::timeout, busy->message);
+    }
     auto greeting = parse_greeting((*hello)->header);
     if (!greeting) {
         return greeting.error();
@@ -191,6 +195,20 @@ Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
     AgentClient client(std::move(channel));
     client.m_greeting = std::move(*greeting);
     return client;
+}
+
+Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
+    // A busy agent (all its connections taken) says so instead of greeting: try again a few
+    // times before giving up.
+    auto delay = std::chrono::milliseconds(20);
+    for (int attempt = 1;; ++attempt) {
+        auto client = AgentClient::connect_once(socket_path);
+        if (client || client.error().code != Errc::timeout || attempt == 5) {
+            return client;
+        }
+        std::this_thread::sleep_for(delay);
+        delay *= 2;
+    }
 }
 
 Result<AgentClient> AgentClient::connect(const ConnectOptions& options) {

@@ -75,6 +75,9 @@ public:
 private:
     friend Result<AgentClient> connect_to_running_agent(const std::string& socket_path);
 
+    // One attempt: connect, check the peer and read the greeting.
+    static Result<AgentClient> connect_once(const std::string& socket_path);
+
     explicit AgentClient(MessageChannel channel)
         : m_channel(std::move(channel)) {}
 

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include <cerrno>
@@ -32,7 +33,13 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 MessageChannel::MessageChannel(Fd fd, Timeouts timeouts)
     : m_fd(std::move(fd))
     , m_timeouts(timeouts)
-    , m_buffer(new char[k_buffer_size]) {}
+    , m_buffer(new char[k_buffer_size]) {
+    // A peer that stops reading must not hold a writer (an agent thread) forever.
+    auto transfer = std::chrono::duration_cast<std::chrono::microseconds>(m_timeouts.transfer);
+    timeval limit{static_cast<time_t>(transfer.count() / 1000000),
+                  static_cast<suseconds_t>(transfer.count() % 1000000)};
+    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+}
 
 MessageChannel::~MessageChannel() {
     // The buffer may have held a secret.
@@ -216,6 +223,9 @@ Result<void> MessageChannel::write(const nlohmann::json& header, const SecretStr
         if (sent < 0) {
             if (errno == EINTR) {
                 continue;
+            }
+            if (errno == EAGAIN) {
+                return make_error(Errc::timeout, "the peer stopped reading");
             }
             return make_error(Errc::io_error, "cannot send: " + errno_text(errno));
         }

@@ -94,7 +94,11 @@ Result<ProbeAnswer> https_get_with_token(const std::string& url,
             session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
         }
         session->setTimeout(Poco::Timespan(static_cast<long>(timeout.count()), 0));
-        auto proxy = proxy_for(uri.getScheme(), uri.getHost(), get_env);
+        // Plain http is for loopback feeds only, and never goes through a proxy: the token
+        // would cross to it unencrypted.
+        auto proxy = uri.getScheme() == "https"
+                         ? proxy_for(uri.getScheme(), uri.getHost(), get_env)
+                         : Result<std::optional<ProxySettings>>(std::optional<ProxySettings>());
         if (!proxy) {
             return proxy.error();
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "secret_service_store.hpp"
 
+#include <agent/core/feed.hpp>
 #include <agent/core/token.hpp>
 
 #include <libsecret/secret.h>
@@ -188,8 +189,11 @@ std::optional<TokenInfo> info_from_item(SecretItem* item) {
     std::string scopes = attribute("scopes").value_or("");
     for (std::size_t start = 0; start < scopes.size();) {
         std::size_t end = std::min(scopes.find(' ', start), scopes.size());
-        if (end > start) {
-            info.scopes.push_back(scopes.substr(start, end - start));
+        // Only what store() could have written: a normalised URL that ends in '/'. A scope
+        // edited into something else by hand covers nothing rather than something wider.
+        std::string scope = scopes.substr(start, end - start);
+        if (auto url = normalize_url(scope); url && url->text == scope && scope.back() == '/') {
+            info.scopes.push_back(scope);
         }
         start = end + 1;
     }

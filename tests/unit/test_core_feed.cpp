@@ -424,3 +424,23 @@ TEST_CASE("scope_covers: works on the output of parse_feed and normalize_url", "
     CHECK(scope_covers(feed.origin, normalized(feed.nuget_url()).text));
     CHECK_FALSE(scope_covers(feed.root, normalized("https://f.feedz.io/acme/pkgs2/npm/").text));
 }
+
+TEST_CASE("normalize_url: whitespace and control characters are refused", "[core][feed]") {
+    for (const char* text : {"https://f.feedz.io/a b/",
+                             "https://f.feedz.io/a\tb/",
+                             "https://f.feedz.io/a\nb/",
+                             "https://f.feedz.io/a\x7f/",
+                             " https://f.feedz.io/a/"}) {
+        INFO(text);
+        auto url = normalize_url(text);
+        REQUIRE_FALSE(url);
+        CHECK(url.error().code == Errc::invalid_argument);
+    }
+}
+
+TEST_CASE("scope_covers: a scope without its final '/' covers nothing", "[core][feed]") {
+    CHECK_FALSE(scope_covers("https://f.feedz.io/a", "https://f.feedz.io/ab/npm/"));
+    CHECK_FALSE(scope_covers("https://f.feedz.io/a", "https://f.feedz.io/a/npm/"));
+    CHECK_FALSE(scope_covers("", "https://f.feedz.io/"));
+    CHECK(scope_covers("https://f.feedz.io/a/", "https://f.feedz.io/a/npm/"));
+}
