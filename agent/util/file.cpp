@@ -189,10 +189,40 @@ std::string resolve_symlinks(const std::string& path) {
     return path;
 }
 
-AtomicFile::AtomicFile(std::string path, std::string temp_path, Fd fd)
+namespace {
+
+// Deferrals nest (two AtomicFiles at once, in any order of destruction): the first blocks,
+// the last restores.
+thread_local int t_deferral_depth = 0;
+thread_local sigset_t t_mask_before_deferral;
+
+} // namespace
+
+AtomicFile::SignalDeferral::SignalDeferral() {
+    if (t_deferral_depth++ == 0) {
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+            sigaddset(&signals, signal_number);
+        }
+        ::pthread_sigmask(SIG_BLOCK, &signals, &t_mask_before_deferral);
+    }
+}
+
+AtomicFile::SignalDeferral::~SignalDeferral() {
+    if (--t_deferral_depth == 0) {
+        ::pthread_sigmask(SIG_SETMASK, &t_mask_before_deferral, nullptr);
+    }
+}
+
+AtomicFile::AtomicFile(std::string path,
+                       std::string temp_path,
+                       Fd fd,
+                       std::unique_ptr<SignalDeferral> deferral)
     : m_path(std::move(path))
     , m_temp_path(std::move(temp_path))
-    , m_fd(std::move(fd)) {}
+    , m_fd(std::move(fd))
+    , m_deferral(std::move(deferral)) {}
 
 Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t default_mode) {
     std::string path = resolve_symlinks(requested_path);
@@ -203,6 +233,7 @@ Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t de
     if (::stat(path.c_str(), &st) == 0) {
         mode = st.st_mode & 07777;
     }
+    auto deferral = std::make_unique<SignalDeferral>();
     std::string temp_template = path + ".tmp.XXXXXX";
     std::vector<char> name(temp_template.begin(), temp_template.end());
     name.push_back('\0');
@@ -217,7 +248,7 @@ Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t de
         ::unlink(temp_path.c_str());
         return io_error("cannot set the mode of", temp_path, error_number);
     }
-    return AtomicFile(std::move(path), std::move(temp_path), std::move(fd));
+    return AtomicFile(std::move(path), std::move(temp_path), std::move(fd), std::move(deferral));
 }
 
 AtomicFile::~AtomicFile() {
@@ -237,6 +268,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
         m_path = std::move(other.m_path);
         m_temp_path = std::move(other.m_temp_path);
         m_fd = std::move(other.m_fd);
+        m_deferral = std::move(other.m_deferral);
     }
     return *this;
 }
@@ -261,7 +293,9 @@ Result<void> AtomicFile::commit() {
                           "cannot rename " + m_temp_path + " to " + m_path + ": "
                               + errno_text(error_number));
     }
-    return fsync_directory(parent_directory(m_path));
+    auto synced = fsync_directory(parent_directory(m_path));
+    m_deferral.reset();
+    return synced;
 }
 
 Result<void> write_file_atomically(const std::string& path, std::string_view data, mode_t mode) {

@@ -5,8 +5,10 @@
 #include <agent/util/result.hpp>
 #include <agent/util/secret_string.hpp>
 
+#include <signal.h>
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,11 +54,26 @@ public:
     Result<void> commit();
 
 private:
-    AtomicFile(std::string path, std::string temp_path, Fd fd);
+    // Holds Ctrl-C and termination signals back while the temporary exists (it may hold a
+    // token: ~/.npmrc), so that it is removed or renamed before the process can die. A signal
+    // that arrives meanwhile takes effect right after.
+    class SignalDeferral {
+    public:
+        SignalDeferral();
+        ~SignalDeferral();
+        SignalDeferral(const SignalDeferral&) = delete;
+        SignalDeferral& operator=(const SignalDeferral&) = delete;
+    };
+
+    AtomicFile(std::string path,
+               std::string temp_path,
+               Fd fd,
+               std::unique_ptr<SignalDeferral> deferral);
 
     std::string m_path;
     std::string m_temp_path;
     Fd m_fd;
+    std::unique_ptr<SignalDeferral> m_deferral; // released last, after the temporary is gone
 };
 
 // AtomicFile in one call.
