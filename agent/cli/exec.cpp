@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
@@ -220,6 +221,45 @@ Npmrc merged_config(const Npmrc& user, const std::vector<FeedCredential>& creden
     return merged;
 }
 
+// A placeholder name we may set: an identifier, and none that changes how programs run
+// (LD_PRELOAD=<token> would make the dynamic loader print the token on every start).
+bool safe_placeholder_name(const std::string& name) {
+    bool identifier = !name.empty()
+                      && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')
+                      && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                             return std::isalnum(c) || c == '_';
+                         });
+    if (!identifier) {
+        return false;
+    }
+    std::string upper = name;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) {
+        return static_cast<char>(std::toupper(c));
+    });
+    for (const char* prefix : {"LD_", "NPM_CONFIG_", "NODE_", "DYLD_", "GIT_"}) {
+        if (upper.starts_with(prefix)) {
+            return false;
+        }
+    }
+    for (const char* reserved : {"PATH",
+                                 "HOME",
+                                 "SHELL",
+                                 "ENV",
+                                 "BASH_ENV",
+                                 "IFS",
+                                 "TMPDIR",
+                                 "PWD",
+                                 "USER",
+                                 "LOGNAME",
+                                 "PS4",
+                                 "PROMPT_COMMAND"}) {
+        if (upper == reserved) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // NAME=value for the ${NAME} placeholders the project's config puts on our registries' keys,
 // so that its line does not override ours with an unset placeholder. An _authToken (sent as
 // Bearer, which Feedz refuses) gets an empty value: npm then falls through to our _auth.
@@ -241,6 +281,9 @@ std::vector<SecretString> placeholder_variables(const NpmConfigs& configs,
             }
             std::string name = entry.key.substr(credential.nerf.size() + 1);
             for (const auto& placeholder : npm_placeholders(entry.raw)) {
+                if (!safe_placeholder_name(placeholder.name)) {
+                    continue; // not a variable we put a credential into
+                }
                 if (environment.get(placeholder.name)
                     || std::find(exported.begin(), exported.end(), placeholder.name)
                            != exported.end()) {

@@ -31,8 +31,9 @@ bool is_loopback_host(std::string_view host) {
            && (ntohl(address.s_addr) >> 24) == 127;
 }
 
-// `text` for a message, with any user info (it may hold a token) cut out.
-std::string quoted(std::string_view text) {
+} // namespace
+
+std::string without_user_info(std::string_view text) {
     std::string shown(text);
     auto scheme_end = shown.find("://");
     std::size_t authority_begin = scheme_end == std::string::npos ? 0 : scheme_end + 3;
@@ -43,7 +44,14 @@ std::string quoted(std::string_view text) {
         && (authority_end == std::string::npos || at < authority_end)) {
         shown.replace(authority_begin, at - authority_begin, "\u2026");
     }
-    return "'" + shown + "'";
+    return shown;
+}
+
+namespace {
+
+// `text` for a message, with any user info (it may hold a token) cut out.
+std::string quoted(std::string_view text) {
+    return "'" + without_user_info(text) + "'";
 }
 
 bool is_valid_host(std::string_view host) {

@@ -40,6 +40,10 @@ struct Feed {
 // (`…/nuget/index.json`) or an npm registry URL (`…/npm/`), and returns the one feed they name.
 Result<Feed> parse_feed(std::string_view text);
 
+// `url` for logs and messages: any user info (which may hold a password or token) replaced
+// by "…".
+std::string without_user_info(std::string_view url);
+
 // The text shown when a feed cannot be parsed, listing the accepted forms.
 std::string accepted_feed_forms();
 

@@ -66,7 +66,7 @@ void CredentialBroker::say(CredentialAnswer& answer, LogLevel level, std::string
 
 CredentialAnswer CredentialBroker::answer(std::string_view uri, bool is_retry) {
     CredentialAnswer answer;
-    const std::string shown_uri(uri);
+    const std::string shown_uri = without_user_info(uri);
     auto url = normalize_url(uri);
     if (!url) {
         answer.decision = "not_found";

@@ -2,6 +2,7 @@
 #include "plugin_session.hpp"
 
 #include "protocol_version.hpp"
+#include <agent/core/feed.hpp>
 #include <agent/util/json_wipe.hpp>
 
 #include <poll.h>
@@ -330,7 +331,7 @@ void PluginSession::accept_credentials_request(const IncomingMessage& message) {
     bool is_retry = bool_member(message.payload, "IsRetry").value_or(false);
     m_log.record({.event = "request",
                   .method = message.method_text,
-                  .url = *uri,
+                  .url = without_user_info(*uri),
                   .detail = is_retry ? "IsRetry" : ""});
     {
         std::lock_guard lock(m_mutex);
@@ -468,8 +469,21 @@ void PluginSession::finish_lookup(const Lookup& lookup, CredentialAnswer& answer
         if (m_stopping) {
             return;
         }
-        if (cancelled()) {
+        bool was_cancelled = cancelled();
+        if (was_cancelled) {
             decision = "cancelled";
+        }
+        // Logged before the answer goes out: NuGet may close us the moment it has it.
+        m_log.record({.event = "answer",
+                      .method = k_credentials_method,
+                      .url = without_user_info(lookup.uri),
+                      .decision = decision,
+                      .token_prefix = answer.token && !was_cancelled
+                                          ? std::string_view(answer.token->prefix)
+                                          : std::string_view(),
+                      .detail = answer.detail});
+        if (was_cancelled) {
+            // The Cancel was echoed already; no answer follows.
         } else if (answer.token) {
             SecretString line =
                 format_credentials_line(lookup.request_id, k_username, answer.secret);
@@ -483,13 +497,6 @@ void PluginSession::finish_lookup(const Lookup& lookup, CredentialAnswer& answer
     if (delivered) {
         m_broker.delivered(answer);
     }
-    m_log.record(
-        {.event = "answer",
-         .method = k_credentials_method,
-         .url = lookup.uri,
-         .decision = decision,
-         .token_prefix = answer.token ? std::string_view(answer.token->prefix) : std::string_view(),
-         .detail = answer.detail});
 }
 
 std::optional<std::string> PluginSession::post_log_locked(const UserMessage& message) {

@@ -104,6 +104,13 @@ in_dir "$HOME/stale-app" feedz-agent exec -- npm install
 [ "$STATUS" -ne 0 ] || fail "a stale project credential did not override exec's"
 expect_contains "$ERR" "feedz-agent: warning: $HOME/stale-app/.npmrc:1 sets a credential for $REGISTRY, which npm uses instead of feedz-agent's"
 
+# A placeholder that names a variable which changes how programs run is never filled in.
+make_app "$HOME/preload-app"
+printf '%s:_auth=${LD_PRELOAD}\n' "$NERF" >"$HOME/preload-app/.npmrc"
+in_dir "$HOME/preload-app" feedz-agent exec -- sh -c 'echo "LD_PRELOAD=${LD_PRELOAD:-unset}"'
+expect_contains "$OUT" "LD_PRELOAD=unset" "the command's environment"
+expect_not_contains "$ERR" "cannot be preloaded" "stderr"
+
 step "exit status, signals and a missing command"
 run feedz-agent exec -- sh -c 'exit 3'
 expect_eq "$STATUS" 3 "exit status of the command"
