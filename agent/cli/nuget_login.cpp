@@ -21,6 +21,7 @@ constexpr const char* k_section = "nuget-section";
 constexpr const char* k_mapping = "nuget-mapping";
 constexpr const char* k_file = "nuget-file";
 constexpr const char* k_directory = "nuget-directory";
+constexpr const char* k_self_closing = "nuget-self-closing";
 
 // "~/.nuget/NuGet/NuGet.Config" for messages.
 std::string display_path(const std::string& path) {
@@ -72,6 +73,14 @@ Result<void> register_feed(Registration& registration,
     } else {
         key = choose_key(config, feed);
         bool new_section = !config.has_section("packageSources");
+        // <packageSources /> (or <configuration />, when the section is added to it) is
+        // expanded to hold the source; logout collapses it again.
+        for (const char* name : {"packageSources", "configuration"}) {
+            if (auto text = config.self_closing_text(name)) {
+                registration.state.add({token, k_self_closing, path, name, *text});
+                break;
+            }
+        }
         FEEDZ_TRY(config.add_source(key, url));
         registration.state.add({token, k_source, path, key, url});
         if (new_section) {
@@ -184,10 +193,19 @@ Result<void> unregister_from_nuget(const std::vector<ManagedEntry>& released,
         }
         // Mappings before sources before sections, so each removal finds its parent.
         auto rank = [](const ManagedEntry& entry) {
-            return entry.kind == k_mapping   ? 0
-                   : entry.kind == k_source  ? 1
-                   : entry.kind == k_section ? 2
-                                             : 3;
+            if (entry.kind == k_mapping) {
+                return 0;
+            }
+            if (entry.kind == k_source) {
+                return 1;
+            }
+            if (entry.kind == k_section) {
+                return 2;
+            }
+            if (entry.kind == k_self_closing) {
+                return entry.key == "configuration" ? 4 : 3;
+            }
+            return 5;
         };
         std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
             return rank(a) < rank(b);
@@ -208,6 +226,8 @@ Result<void> unregister_from_nuget(const std::vector<ManagedEntry>& released,
                 }
             } else if (entry.kind == k_section) {
                 FEEDZ_TRY(config->remove_section_if_empty(entry.key));
+            } else if (entry.kind == k_self_closing) {
+                FEEDZ_TRY(config->restore_self_closing(entry.key, entry.value));
             } else if (entry.kind == k_file) {
                 remove_file = config->text() == NuGetConfig::new_file_text();
             }

@@ -324,6 +324,38 @@ Result<bool> NuGetConfig::remove_section_if_empty(const std::string& name) {
     return true;
 }
 
+std::size_t NuGetConfig::element_named(const std::string& name) const {
+    return name == "configuration" ? m_document.root() : section(name);
+}
+
+std::optional<std::string> NuGetConfig::self_closing_text(const std::string& name) const {
+    std::size_t index = element_named(name);
+    if (index == XmlDocument::k_none || !m_document.element(index).self_closing) {
+        return std::nullopt;
+    }
+    const auto& element = m_document.element(index);
+    return m_document.text().substr(element.begin, element.end - element.begin);
+}
+
+Result<bool> NuGetConfig::restore_self_closing(const std::string& name, const std::string& text) {
+    std::size_t index = element_named(name);
+    if (index == XmlDocument::k_none) {
+        return false;
+    }
+    const auto& element = m_document.element(index);
+    if (element.self_closing || !element.children.empty()) {
+        return false;
+    }
+    std::string_view content =
+        std::string_view(m_document.text())
+            .substr(element.start_tag_end, element.end_tag_begin - element.start_tag_end);
+    if (content.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        return false; // a comment or text the user put there since
+    }
+    FEEDZ_TRY(replace(element.begin, element.end, text));
+    return true;
+}
+
 Result<void> NuGetConfig::save() const {
     FEEDZ_TRY(make_directories(parent_directory(m_path), 0755));
     return write_file_atomically(m_path, m_document.text(), 0644);

@@ -81,6 +81,14 @@ public:
     // Removes the section `name` under <configuration> when it has no elements left.
     Result<bool> remove_section_if_empty(const std::string& name);
 
+    // The text of the element `name` ("configuration" for the root, else a section) when it
+    // is self-closing (<packageSources />): adding to it expands it, and logout puts it back.
+    std::optional<std::string> self_closing_text(const std::string& name) const;
+
+    // Puts back the self-closing `text` of the element `name` when it holds nothing but
+    // whitespace again; false when it holds more (or is gone).
+    Result<bool> restore_self_closing(const std::string& name, const std::string& text);
+
     // Writes the file atomically (a new file gets mode 0644; an existing one keeps its mode).
     Result<void> save() const;
 
@@ -88,6 +96,9 @@ private:
     NuGetConfig(std::string path, XmlDocument document, bool created);
 
     std::size_t section(const std::string& name) const;
+
+    // The root for "configuration", else the section `name`; k_none when missing.
+    std::size_t element_named(const std::string& name) const;
 
     Result<void> insert_child(std::size_t parent, const std::string& element_text);
 

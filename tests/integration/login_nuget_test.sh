@@ -153,6 +153,16 @@ expect_contains "$ERR" "--no-nuget"
 cmp -s "$CONFIG" "$TEST_ROOT/broken.config" || fail "the broken NuGet.Config was modified"
 expect_success "$FEEDZ_AGENT" logout acme/pkgs 2>/dev/null || true
 
+step "self-closing elements are expanded for the source and collapsed again by logout"
+printf '<?xml version="1.0"?>\r\n<configuration />\r\n' >"$CONFIG"
+cp "$CONFIG" "$TEST_ROOT/self-closing.config"
+login "$READ_TOKEN" --feed "$FEED"
+[ "$STATUS" -eq 0 ] || fail "login failed: $ERR"
+grep -q "$SOURCE" "$CONFIG" || fail "no source added to <configuration />"
+expect_success "$FEEDZ_AGENT" logout acme/pkgs
+cmp -s "$CONFIG" "$TEST_ROOT/self-closing.config" || fail "logout did not restore <configuration />:
+$(cat -A "$CONFIG")"
+
 step "no NuGet.Config at all: created as dotnet would, removed again by logout"
 rm -rf "$HOME/.nuget" "$XDG_STATE_HOME/feedz-agent/managed.json"
 login "$READ_TOKEN" --feed "$FEED"

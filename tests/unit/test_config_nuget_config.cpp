@@ -70,6 +70,7 @@ TEST_CASE("NuGetConfig: varied files round-trip byte for byte apart from our ent
         auto config = NuGetConfig::load(path);
         REQUIRE(config);
         REQUIRE_FALSE(config->key_of_url(k_url));
+        auto self_closing = config->self_closing_text("packageSources");
         REQUIRE(config->add_source("acme/pkgs", k_url));
         REQUIRE(config->save());
         std::string edited = read(path);
@@ -93,10 +94,14 @@ TEST_CASE("NuGetConfig: varied files round-trip byte for byte apart from our ent
             REQUIRE(removed_section);
             CHECK(*removed_section);
         }
-        REQUIRE(reloaded->save());
-        if (name != "empty self-closing packageSources") {
-            CHECK(read(path) == original);
+        if (self_closing) {
+            // The expanded <packageSources /> is collapsed again (logout records it).
+            auto restored = reloaded->restore_self_closing("packageSources", *self_closing);
+            REQUIRE(restored);
+            CHECK(*restored);
         }
+        REQUIRE(reloaded->save());
+        CHECK(read(path) == original);
     }
 }
 
@@ -242,4 +247,41 @@ TEST_CASE("NuGetConfig: attribute values are escaped and compared unescaped", "[
     REQUIRE(config->add_source("a&b <\"c\">", "https://h.example/x/y/nuget/index.json"));
     CHECK(config->text().find("key=\"a&amp;b &lt;&quot;c&quot;&gt;\"") != std::string::npos);
     CHECK(config->has_key("a&b <\"c\">"));
+}
+
+TEST_CASE("NuGetConfig: a self-closing root is expanded for a source and collapsed again",
+          "[config][nuget]") {
+    ScratchDirectory scratch;
+    const std::string original = "<?xml version=\"1.0\"?>\r\n<configuration />\r\n";
+    std::string path = scratch.file("NuGet.Config", original);
+    auto config = NuGetConfig::load(path);
+    REQUIRE(config);
+    auto root_text = config->self_closing_text("configuration");
+    REQUIRE(root_text == std::optional<std::string>("<configuration />"));
+    REQUIRE(config->add_source("acme/pkgs", k_url));
+    CHECK(config->key_of_url(k_url));
+    REQUIRE(config->remove_source("acme/pkgs", k_url));
+    REQUIRE(config->remove_section_if_empty("packageSources"));
+    auto restored = config->restore_self_closing("configuration", *root_text);
+    REQUIRE(restored);
+    CHECK(*restored);
+    CHECK(config->text() == original);
+}
+
+TEST_CASE("NuGetConfig: an element the user put something in since is not collapsed",
+          "[config][nuget]") {
+    ScratchDirectory scratch;
+    std::string path =
+        scratch.file("NuGet.Config", "<configuration>\n  <packageSources />\n</configuration>\n");
+    auto config = NuGetConfig::load(path);
+    REQUIRE(config);
+    auto text = config->self_closing_text("packageSources");
+    REQUIRE(text);
+    REQUIRE(config->add_source("acme/pkgs", k_url));
+    REQUIRE(config->add_source("mine", "https://mine.example/v3/index.json"));
+    REQUIRE(config->remove_source("acme/pkgs", k_url));
+    auto restored = config->restore_self_closing("packageSources", *text);
+    REQUIRE(restored);
+    CHECK_FALSE(*restored);
+    CHECK(config->has_key("mine"));
 }
