@@ -229,9 +229,20 @@ Result<AgentClient> AgentClient::connect(const ConnectOptions& options) {
         return client;
     }
     if (auto started = start_agent(options.agent_executable, options.start_timeout); !started) {
-        // Someone may have started one without our lock (`feedz-agent serve` by hand).
-        client = connect_to_running_agent(options.socket_path);
-        return client ? std::move(client) : Result<AgentClient>(started.error());
+        // Someone may have started one without our lock (`feedz-agent serve` by hand), or an
+        // agent that is shutting down still held its lock: look for a while before failing.
+        bool other_agent = started.error().message.find("already running") != std::string::npos;
+        auto until =
+            std::chrono::steady_clock::now()
+            + (other_agent ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(0));
+        do {
+            client = connect_to_running_agent(options.socket_path);
+            if (client) {
+                return client;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        } while (std::chrono::steady_clock::now() < until);
+        return started.error();
     }
     auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
     while (true) {
