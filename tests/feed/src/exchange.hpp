@@ -28,6 +28,9 @@ public:
 
     const std::string& method() const { return m_request.getMethod(); }
 
+    // GET or HEAD: a read.
+    bool is_get() const { return method() == "GET" || method() == "HEAD"; }
+
     // The repository the request is for; set by the router before any endpoint runs.
     void set_repo(Repo repo) { m_repo = std::move(repo); }
 

@@ -4,6 +4,7 @@
 #include "date.hpp"
 #include "error.hpp"
 #include "exchange.hpp"
+#include "http_status.hpp"
 #include "names.hpp"
 #include "npm_api.hpp"
 #include "nuget_api.hpp"
@@ -16,11 +17,6 @@
 namespace feed {
 
 namespace {
-
-constexpr int k_ok = 200;
-constexpr int k_bad_request = 400;
-constexpr int k_not_found = 404;
-constexpr int k_internal_error = 500;
 
 void route(Exchange& exchange, const RepoStore& repos, const DataDir& data) {
     auto path = path_of(exchange.request().getURI());

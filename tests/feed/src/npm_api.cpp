@@ -4,6 +4,7 @@
 #include "date.hpp"
 #include "error.hpp"
 #include "files.hpp"
+#include "http_status.hpp"
 #include "names.hpp"
 #include "npm_documents.hpp"
 
@@ -12,16 +13,6 @@
 namespace feed {
 
 namespace {
-
-constexpr int k_ok = 200;
-constexpr int k_created = 201;
-constexpr int k_bad_request = 400;
-constexpr int k_not_found = 404;
-constexpr int k_method_not_allowed = 405;
-
-bool is_get(const Exchange& exchange) {
-    return exchange.method() == "GET" || exchange.method() == "HEAD";
-}
 
 void method_not_allowed(const Exchange& exchange) {
     throw HttpError(k_method_not_allowed, "method " + exchange.method() + " not allowed here");
@@ -63,7 +54,7 @@ nlohmann::json load_or_404(const NpmStore& store, const std::string& name) {
 }
 
 void whoami(Exchange& exchange) {
-    if (!is_get(exchange)) {
+    if (!exchange.is_get()) {
         method_not_allowed(exchange);
     }
     if (exchange.authorize(Operation::read, true)) {
@@ -77,7 +68,7 @@ void dist_tags(Exchange& exchange,
                const std::string& name,
                const NpmStore& store) {
     if (index + 1 == segments.size()) {
-        if (!is_get(exchange)) {
+        if (!exchange.is_get()) {
             method_not_allowed(exchange);
         }
         if (exchange.authorize(Operation::read)) {
@@ -164,7 +155,7 @@ void dash_routes(Exchange& exchange,
 }
 
 void packument(Exchange& exchange, const std::string& name, const NpmStore& store) {
-    if (is_get(exchange)) {
+    if (exchange.is_get()) {
         if (exchange.authorize(Operation::read)) {
             auto stored = load_or_404(store, name);
             exchange.send_json(k_ok,
@@ -221,7 +212,7 @@ void tarball(Exchange& exchange,
         throw HttpError(k_bad_request, "invalid tarball name");
     }
     if (index + 2 == segments.size()) {
-        if (!is_get(exchange)) {
+        if (!exchange.is_get()) {
             method_not_allowed(exchange);
         }
         if (!exchange.authorize(Operation::read)) {
@@ -303,7 +294,7 @@ void handle_npm(Exchange& exchange,
         return;
     }
     if (index + 1 == segments.size()) {
-        if (!is_get(exchange)) {
+        if (!exchange.is_get()) {
             method_not_allowed(exchange);
         }
         const auto& wanted = segments[index];

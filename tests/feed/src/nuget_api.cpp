@@ -2,6 +2,7 @@
 #include "nuget_api.hpp"
 
 #include "error.hpp"
+#include "http_status.hpp"
 #include "names.hpp"
 #include "nuget_metadata.hpp"
 #include "nupkg.hpp"
@@ -16,18 +17,6 @@
 namespace feed {
 
 namespace {
-
-constexpr int k_ok = 200;
-constexpr int k_created = 201;
-constexpr int k_no_content = 204;
-constexpr int k_bad_request = 400;
-constexpr int k_not_found = 404;
-constexpr int k_method_not_allowed = 405;
-constexpr int k_conflict = 409;
-
-bool is_get(const Exchange& exchange) {
-    return exchange.method() == "GET" || exchange.method() == "HEAD";
-}
 
 void require_method(const Exchange& exchange, bool ok) {
     if (!ok) {
@@ -53,7 +42,7 @@ std::string checked_version(const std::string& version) {
 void flat_container(Exchange& exchange,
                     const std::vector<std::string>& segments,
                     const NugetStore& store) {
-    require_method(exchange, is_get(exchange));
+    require_method(exchange, exchange.is_get());
     if (segments.size() != 3 && segments.size() != 4) {
         throw HttpError(k_not_found, "not found");
     }
@@ -112,7 +101,7 @@ std::vector<NuspecMetadata> metadata_of(const NugetStore& store,
 void registration(Exchange& exchange,
                   const std::vector<std::string>& segments,
                   const NugetStore& store) {
-    require_method(exchange, is_get(exchange));
+    require_method(exchange, exchange.is_get());
     if (segments.size() != 4) {
         throw HttpError(k_not_found, "not found");
     }
@@ -232,7 +221,7 @@ void handle_nuget(Exchange& exchange,
                   const std::vector<std::string>& segments,
                   const NugetStore& store) {
     if (segments.size() == 1 && segments[0] == "index.json") {
-        require_method(exchange, is_get(exchange));
+        require_method(exchange, exchange.is_get());
         if (exchange.authorize(Operation::read)) {
             exchange.send_json(k_ok, nuget_service_index(exchange.feed_url()));
         }
