@@ -71,4 +71,15 @@ std::string format_timestamp(std::chrono::system_clock::time_point when) {
     return buffer;
 }
 
+std::string format_timestamp_ms(std::chrono::system_clock::time_point when) {
+    auto whole_seconds = std::chrono::floor<std::chrono::seconds>(when);
+    auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(when - whole_seconds).count();
+    auto text = format_timestamp(whole_seconds);
+    char fraction[8];
+    std::snprintf(fraction, sizeof(fraction), ".%03dZ", static_cast<int>(millis));
+    text.replace(text.size() - 1, 1, fraction);
+    return text;
+}
+
 } // namespace feed

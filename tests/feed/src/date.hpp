@@ -22,5 +22,8 @@ bool is_expired(const std::optional<Date>& expires, std::chrono::system_clock::t
 
 // 2026-11-30T13:44:05Z
 std::string format_timestamp(std::chrono::system_clock::time_point when);
+// The same with milliseconds ("2026-05-10T01:01:01.250Z"), for the request log: a client's
+// requests often fall in the same second.
+std::string format_timestamp_ms(std::chrono::system_clock::time_point when);
 
 } // namespace feed

@@ -98,7 +98,7 @@ void FeedService::handle(Poco::Net::HTTPServerRequest& request,
     }
 
     auto auth = exchange.identity_for_log();
-    m_log.append(RequestLogEntry{format_timestamp(std::chrono::system_clock::now()),
+    m_log.append(RequestLogEntry{format_timestamp_ms(std::chrono::system_clock::now()),
                                  request.getMethod(),
                                  std::string(path_of(request.getURI())),
                                  std::string(to_string(auth.scheme)),

@@ -191,7 +191,7 @@ check "  {\"username\":\"ci\"}" body_contains '{"username":"ci"}'
 echo "# the request log: one JSON line per request"
 lines=$(wc -l <"$FEED_LOG")
 check "every line has time, method, path, auth, username, token_prefix and status ($lines lines)" \
-    test "$(grep -cE '^\{"time":"[0-9T:Z-]+","method":"[A-Z]+","path":"[^"]*","auth":"[a-z-]+","username":"[^"]*","token_prefix":"[^"]*","status":[0-9]+\}$' "$FEED_LOG")" -eq "$lines"
+    test "$(grep -cE '^\{"time":"[0-9T:.Z-]+","method":"[A-Z]+","path":"[^"]*","auth":"[a-z-]+","username":"[^"]*","token_prefix":"[^"]*","status":[0-9]+\}$' "$FEED_LOG")" -eq "$lines"
 
 echo "# a restart keeps tokens, repositories, packages and token states"
 "$feed" token deactivate --data "$FEED_DATA" "${gone:0:7}" 2>/dev/null

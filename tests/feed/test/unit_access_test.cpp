@@ -53,4 +53,6 @@ TEST_CASE("a token is valid through the end of its expiry day, UTC", "[date]") {
     CHECK(is_expired(day, start_of_day + days(1)));
     CHECK_FALSE(is_expired(std::nullopt, start_of_day + days(10000)));
     CHECK(format_timestamp(start_of_day + seconds(3661)) == "2026-05-10T01:01:01Z");
+    CHECK(format_timestamp_ms(start_of_day + seconds(3661) + milliseconds(25))
+          == "2026-05-10T01:01:01.025Z");
 }
