@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-// `feedz-agent exec -- COMMAND...`: runs npm (npx, pnpm, yarn, bun, or anything that runs them)
-// with the feeds' credentials in a user config that exists only in memory while it runs, so
-// that no token is ever at rest. Each feed gets the least privileged token the command needs.
+// `feedz-agent exec -- COMMAND...`: runs npm (npx, pnpm, yarn, bun), dotnet, or anything that
+// runs them, with the feeds' credentials: npm's in a user config that exists only in memory
+// while it runs, NuGet's in NuGetPackageSourceCredentials_* variables (exec_nuget.hpp), so that
+// no token is ever at rest. Each feed gets the least privileged token the command needs.
 #include <agent/cli/common.hpp>
 #include <agent/cli/exec_child.hpp>
+#include <agent/cli/exec_nuget.hpp>
 #include <agent/cli/npm_userconfig.hpp>
+#include <agent/cli/token_rejections.hpp>
 #include <agent/config/npm_command.hpp>
 #include <agent/config/npm_files.hpp>
 #include <agent/config/npmrc.hpp>
+#include <agent/config/nuget_config.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 
@@ -102,48 +106,10 @@ std::vector<Feed> discover_feeds(const std::vector<TokenInfo>& tokens,
     return feeds;
 }
 
-// Access levels as Feedz names them.
-std::string level_name(Access access) {
-    switch (access) {
-    case Access::read:
-        return "Read";
-    case Access::read_write:
-        return "Read/Write";
-    case Access::full:
-        return "Full";
-    case Access::unknown:
-        break;
-    }
-    return "unknown";
-}
-
-std::string describe_rejections(const std::vector<RejectedTokenInfo>& rejected) {
-    std::string text;
-    for (const auto& rejection : rejected) {
-        text += (text.empty() ? "" : ", ")
-                + ("'" + rejection.token.name + "' (" + rejection.token.display() + ") is ");
-        text += rejection.reason == Rejection::insufficient_access
-                    ? level_name(rejection.token.access)
-                    : std::string(to_string(rejection.reason));
-    }
-    return text;
-}
-
 Error needs_level(const NpmCommandPlan& plan,
                   const std::string& registry,
                   const std::vector<RejectedTokenInfo>& rejected) {
-    Access needed = least_access_for(plan.operation);
-    return make_error(Errc::permission_denied,
-                      plan.tool + " " + plan.verb + " needs a " + level_name(needed) + " token for "
-                          + registry + ", and " + describe_rejections(rejected)
-                          + "; nothing was run. Store such a token: feedz-agent login --access "
-                          + to_string(needed) + " --feed " + registry);
-}
-
-bool insufficient(const std::vector<RejectedTokenInfo>& rejected) {
-    return std::any_of(rejected.begin(), rejected.end(), [](const RejectedTokenInfo& r) {
-        return r.reason == Rejection::insufficient_access;
-    });
+    return needs_access(plan.tool + " " + plan.verb, plan.operation, registry, rejected);
 }
 
 // Looks up the token for each feed: the plan's operation for the feed a write goes to (every
@@ -166,7 +132,7 @@ Result<std::vector<FeedCredential>> collect_credentials(AgentClient& agent,
             return lookup.error();
         }
         if (targeted && !lookup->token) {
-            if (target && insufficient(lookup->rejected)) {
+            if (target && has_insufficient_access(lookup->rejected)) {
                 return needs_level(plan, registry, lookup->rejected);
             }
             write_rejections.insert(
@@ -196,7 +162,7 @@ Result<std::vector<FeedCredential>> collect_credentials(AgentClient& agent,
     // A write whose registry we cannot tell (a tarball): fail here when no feed has a token
     // that may write and some has one too weak, as the feed would.
     if (plan.operation != Operation::read && !target && !wrote_any
-        && insufficient(write_rejections)) {
+        && has_insufficient_access(write_rejections)) {
         std::string registries;
         for (const Feed& feed : feeds) {
             registries += (registries.empty() ? "" : ", ") + feed.npm_url();
@@ -381,6 +347,7 @@ int run_exec(Arguments& arguments, char**) {
     }
 
     std::vector<FeedCredential> credentials;
+    std::vector<SecretString> nuget_variables;
     {
         auto agent = connect_agent();
         if (!agent) {
@@ -398,6 +365,17 @@ int run_exec(Arguments& arguments, char**) {
             return report(collected.error());
         }
         credentials = std::move(*collected);
+        auto nuget = nuget_credential_variables(
+            *agent,
+            command,
+            cwd,
+            NuGetConfig::home_directory(),
+            arguments.has("feed") ? feeds : std::vector<Feed>{},
+            [&](std::string_view name) { return environment.get(name).has_value(); });
+        if (!nuget) {
+            return report(nuget.error());
+        }
+        nuget_variables = std::move(*nuget);
     } // the agent's socket is closed before the command starts
 
     std::vector<char*> child_environment;
@@ -433,6 +411,9 @@ int run_exec(Arguments& arguments, char**) {
     for (auto& placeholder : placeholders) {
         child_environment.push_back(placeholder.data());
     }
+    for (auto& variable : nuget_variables) {
+        child_environment.push_back(variable.data());
+    }
     child_environment.push_back(nullptr);
 
     auto status = run_child(*program, command, child_environment);
@@ -447,7 +428,7 @@ int run_exec(Arguments& arguments, char**) {
 const Command& exec_command() {
     static const Command command{
         "exec",
-        "run npm (npx, pnpm, yarn, bun) with the feeds' credentials, none at rest",
+        "run npm (npx, pnpm, yarn, bun) or dotnet with the feeds' credentials, none at rest",
         "usage: feedz-agent exec [--feed FEED]... -- COMMAND [ARG]...\n"
         "\n"
         "Runs COMMAND with a merged npm user config - your own (~/.npmrc or\n"
@@ -457,16 +438,22 @@ const Command& exec_command() {
         "end). npm processes started by lifecycle scripts read it too. ${NAME} placeholders\n"
         "that the project's .npmrc puts on a feed's credential keys are set for COMMAND.\n"
         "\n"
+        "For NuGet (dotnet, nuget), each package source in the NuGet.Config files COMMAND\n"
+        "reads (from the current directory up, your own, the machine's; or --configfile)\n"
+        "whose URL a stored token covers gets NuGetPackageSourceCredentials_KEY, so that\n"
+        "dotnet authenticates without starting the credential plugin. A variable you set\n"
+        "yourself is kept.\n"
+        "\n"
         "Each feed gets the least privileged token that suffices: publish, deprecate,\n"
-        "undeprecate and dist-tag add/rm get a Read/Write token, unpublish a Full one, anything\n"
-        "else the lowest level that reads. When only a weaker token exists, the command is not\n"
-        "run. Signals are passed on, and the exit status is COMMAND's (128+N when signal N\n"
-        "ended it; 127 when it is not found).\n"
+        "undeprecate, dist-tag add/rm and nuget push get a Read/Write token, unpublish and\n"
+        "nuget delete a Full one, anything else the lowest level that reads. When only a\n"
+        "weaker token exists, the command is not run. Signals are passed on, and the exit\n"
+        "status is COMMAND's (128+N when signal N ended it; 127 when it is not found).\n"
         "\n"
         "options:\n"
         "  --feed FEED   give credentials for FEED only (repeatable); without it, every feed\n"
-        "                a stored token was logged in for, and every Feedz-shaped registry\n"
-        "                your npm config files name\n",
+        "                a stored token was logged in for, every Feedz-shaped registry your\n"
+        "                npm config files name, and every NuGet source a token covers\n",
         {{"feed", true, true}},
         run_exec,
     };

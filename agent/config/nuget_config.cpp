@@ -5,6 +5,8 @@
 #include <agent/core/paths.hpp>
 #include <agent/util/file.hpp>
 
+#include <cstdlib>
+
 namespace feedz {
 
 namespace {
@@ -30,6 +32,13 @@ NuGetConfig::NuGetConfig(std::string path, XmlDocument document, bool created)
     : m_path(std::move(path))
     , m_document(std::move(document))
     , m_created(created) {}
+
+std::string NuGetConfig::home_directory() {
+    // NuGetEnvironment.GetHome: the .NET CLI's home override comes first.
+    const char* cli_home = std::getenv("DOTNET_CLI_HOME");
+    return cli_home != nullptr && *cli_home != '\0' ? std::string(cli_home)
+                                                    : feedz::home_directory();
+}
 
 std::string NuGetConfig::user_config_path() {
     return home_directory() + "/.nuget/NuGet/NuGet.Config";
@@ -102,6 +111,12 @@ bool NuGetConfig::has_key(const std::string& key) const {
         }
     }
     return false;
+}
+
+bool NuGetConfig::clears_sources() const {
+    std::size_t sources_section = section("packageSources");
+    return sources_section != XmlDocument::k_none
+           && !m_document.children_named(sources_section, "clear").empty();
 }
 
 bool NuGetConfig::is_disabled(const std::string& key) const {

@@ -22,7 +22,11 @@ public:
         std::size_t line = 0;
     };
 
-    // ~/.nuget/NuGet/NuGet.Config: the user-level file NuGet reads on Linux.
+    // The home NuGet uses: $DOTNET_CLI_HOME when set, else $HOME.
+    static std::string home_directory();
+
+    // HOME/.nuget/NuGet/NuGet.Config (HOME as home_directory()): the user-level file NuGet
+    // reads on Linux.
     static std::string user_config_path();
 
     // Reads `path`. A missing file starts from what NuGet itself would create (nuget.org as
@@ -50,6 +54,10 @@ public:
     bool has_key(const std::string& key) const;
 
     bool has_section(const std::string& name) const;
+
+    // True when <packageSources> starts with <clear />: sources of the files NuGet reads
+    // before this one (further from the project) do not count.
+    bool clears_sources() const;
 
     // True when <disabledPackageSources> disables `key`.
     bool is_disabled(const std::string& key) const;

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/core/feed.hpp>
+#include <agent/ipc/client.hpp>
+#include <agent/util/secret_string.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedz::cli {
+
+// The prefix of the variables dotnet and nuget.exe read a source's credentials from.
+inline constexpr std::string_view k_nuget_credentials_variable = "NuGetPackageSourceCredentials_";
+
+// `feedz-agent exec`'s NuGet half: for each source of the NuGet config files that `command`
+// will read in `cwd` whose URL a stored token covers (only those inside `feeds`, when given),
+// "NuGetPackageSourceCredentials_KEY=Username=feedz;Password=TOKEN;ValidAuthenticationTypes=basic",
+// NUL-terminated, ready for the child's environment. NuGet then sends the token with its first
+// retry after the 401, as with a password in NuGet.Config, and starts no credential plugin.
+// `is_set` tells which variables the user set already: theirs win. Push and delete get a
+// Read/Write or Full token for their source; when only a weaker one exists, the error says so.
+Result<std::vector<SecretString>>
+nuget_credential_variables(AgentClient& agent,
+                           const std::vector<std::string>& command,
+                           const std::string& cwd,
+                           const std::string& home,
+                           const std::vector<Feed>& feeds,
+                           const std::function<bool(std::string_view)>& is_set);
+
+} // namespace feedz::cli
