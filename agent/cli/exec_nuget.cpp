@@ -130,7 +130,11 @@ nuget_credential_variables(AgentClient& agent,
     for (const auto& file : plan.config_files) {
         config_files.push_back(absolute(file, cwd));
     }
-    auto sources = sources_for(walk_roots(command, cwd), home, config_files);
+    auto roots = walk_roots(command, cwd);
+    if (plan.root_config_directory) {
+        roots = {absolute(*plan.root_config_directory, cwd)};
+    }
+    auto sources = sources_for(roots, home, config_files);
     if (!sources) {
         // dotnet refuses to run with this file too, and says so; an npm command is not ours
         // to stop.

@@ -44,6 +44,39 @@ std::optional<std::string> option_value(const std::vector<std::string>& args,
     return std::nullopt;
 }
 
+// The NAME=VALUE assignments of an MSBuild property argument at `args[i]` ("-p:A=1;B=2",
+// "/property:B=2", "--property:B=2"; "-p" "B=2" as two arguments), advancing `i` past it;
+// nullopt when `args[i]` is not one. Names are folded to lower case, as MSBuild ignores case.
+std::optional<std::vector<std::pair<std::string, std::string>>>
+property_assignments(const std::vector<std::string>& args, std::size_t& i) {
+    std::string folded = lower(args[i]);
+    std::optional<std::string_view> text;
+    for (std::string_view prefix : {"-p:", "/p:", "-property:", "/property:", "--property:"}) {
+        if (folded.starts_with(prefix)) {
+            text = std::string_view(args[i]).substr(prefix.size());
+        }
+    }
+    if (!text && (folded == "-p" || folded == "--property") && i + 1 < args.size()) {
+        text = args[++i];
+    }
+    if (!text) {
+        return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> assignments;
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+        auto end = rest.find(';');
+        auto assignment = rest.substr(0, end);
+        auto equals = assignment.find('=');
+        if (equals != std::string_view::npos) {
+            assignments.emplace_back(lower(assignment.substr(0, equals)),
+                                     std::string(assignment.substr(equals + 1)));
+        }
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    return assignments;
+}
+
 } // namespace
 
 NuGetCommandPlan plan_nuget_command(const std::vector<std::string>& command) {
@@ -62,6 +95,14 @@ NuGetCommandPlan plan_nuget_command(const std::vector<std::string>& command) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (auto file = option_value(args, i, {"--configfile", "-configfile"})) {
             plan.config_files.push_back(*file);
+        } else if (auto properties = property_assignments(args, i)) {
+            for (const auto& [name, value] : *properties) {
+                if (name == "restoreconfigfile") {
+                    plan.config_files.push_back(value);
+                } else if (name == "restorerootconfigdirectory") {
+                    plan.root_config_directory = value;
+                }
+            }
         } else if (auto source = option_value(args, i, {"-s", "--source", "-source"})) {
             plan.source = *source;
         } else if (!args[i].starts_with("-") && words.size() < 2) {

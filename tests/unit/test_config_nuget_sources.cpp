@@ -86,6 +86,25 @@ TEST_CASE("plan_nuget_command: --configfile in any command", "[config][nuget_com
     CHECK(plan({"dotnet", "restore"}).config_files.empty());
 }
 
+TEST_CASE("plan_nuget_command: MSBuild's RestoreConfigFile and RestoreRootConfigDirectory",
+          "[config][nuget_command]") {
+    CHECK(plan({"dotnet", "restore", "-p:RestoreConfigFile=ci.config"}).config_files
+          == std::vector<std::string>{"ci.config"});
+    CHECK(plan({"dotnet", "build", "/p:Configuration=Release;restoreconfigfile=a.config"})
+              .config_files
+          == std::vector<std::string>{"a.config"});
+    CHECK(plan({"dotnet", "build", "--property", "RestoreConfigFile=b.config", "app"}).config_files
+          == std::vector<std::string>{"b.config"});
+    auto rooted = plan({"dotnet", "restore", "--property:RestoreRootConfigDirectory=/src/repo"});
+    CHECK(rooted.root_config_directory == "/src/repo");
+    CHECK(rooted.config_files.empty());
+    auto other = plan({"dotnet", "build", "-p:Configuration=Release"});
+    CHECK(other.config_files.empty());
+    CHECK_FALSE(other.root_config_directory);
+    // The value of -p is not taken for a subcommand word.
+    CHECK(plan({"dotnet", "-p", "X=1", "nuget", "push", "a.nupkg"}).operation == Operation::write);
+}
+
 TEST_CASE("nuget_config_files: the walk up, the user's files, the machine's",
           "[config][nuget_sources]") {
     ScratchDirectory scratch;
