@@ -66,7 +66,8 @@ use_throwaway_home() {
         export XDG_RUNTIME_DIR="$HOME/run"
         mkdir -p -m 700 "$XDG_RUNTIME_DIR"
     fi
-    unset FEEDZ_AGENT_SOCKET FEEDZ_PAT FEEDZ_CREDENTIALS FEEDZ_AGENT_IDLE_TIMEOUT
+    # DOTNET_CLI_HOME would take NuGet (and feedz-agent's NuGet.Config edits) out of HOME.
+    unset FEEDZ_AGENT_SOCKET FEEDZ_PAT FEEDZ_CREDENTIALS FEEDZ_AGENT_IDLE_TIMEOUT DOTNET_CLI_HOME
     AGENT_SOCKET="$XDG_RUNTIME_DIR/feedz-agent/agent.sock"
     AUDIT_LOG="$XDG_STATE_HOME/feedz-agent/audit.log"
     trap finish EXIT
