@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "environment_guard.hpp"
 #include "scratch_directory.hpp"
 #include <agent/config/nuget_config.hpp>
 #include <agent/util/file.hpp>
@@ -284,4 +285,15 @@ TEST_CASE("NuGetConfig: an element the user put something in since is not collap
     REQUIRE(restored);
     CHECK_FALSE(*restored);
     CHECK(config->has_key("mine"));
+}
+
+TEST_CASE("NuGetConfig::user_config_path: DOTNET_CLI_HOME first, as NuGet reads it",
+          "[config][nuget_config]") {
+    EnvironmentVariableGuard home("HOME", "/home/someone");
+    {
+        EnvironmentVariableGuard cli_home("DOTNET_CLI_HOME", "/srv/dotnet-home");
+        CHECK(NuGetConfig::user_config_path() == "/srv/dotnet-home/.nuget/NuGet/NuGet.Config");
+    }
+    EnvironmentVariableGuard unset("DOTNET_CLI_HOME", nullptr);
+    CHECK(NuGetConfig::user_config_path() == "/home/someone/.nuget/NuGet/NuGet.Config");
 }
