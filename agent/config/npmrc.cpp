@@ -3,6 +3,7 @@
 
 #include <agent/util/file.hpp>
 #include <agent/util/system_error.hpp>
+#include <agent/util/text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -493,10 +494,7 @@ std::optional<std::string> npm_nerf_dart(std::string_view url) {
     if (scheme_end == std::string_view::npos) {
         return std::nullopt;
     }
-    std::string scheme(url.substr(0, scheme_end));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
+    std::string scheme = to_lower(url.substr(0, scheme_end));
     if (scheme != "http" && scheme != "https") {
         return std::nullopt;
     }
@@ -506,10 +504,7 @@ std::optional<std::string> npm_nerf_dart(std::string_view url) {
     if (auto at = authority.rfind('@'); at != std::string_view::npos) {
         authority.remove_prefix(at + 1);
     }
-    std::string host(authority);
-    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
+    std::string host = to_lower(authority);
     std::string default_port = scheme == "https" ? ":443" : ":80";
     if (host.ends_with(default_port)) {
         host.resize(host.size() - default_port.size());

@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "nuget_command.hpp"
 
+#include <agent/util/text.hpp>
+
 #include <algorithm>
 #include <cctype>
 
 namespace feedz {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return result;
-}
 
 std::string basename_of(std::string_view path) {
     auto slash = path.rfind('/');
@@ -28,7 +22,7 @@ std::optional<std::string> option_value(const std::vector<std::string>& args,
                                         std::size_t& i,
                                         std::initializer_list<std::string_view> names) {
     std::string arg = args[i];
-    std::string folded = lower(arg);
+    std::string folded = to_lower(arg);
     for (std::string_view name : names) {
         if (folded == name) {
             if (i + 1 < args.size()) {
@@ -49,7 +43,7 @@ std::optional<std::string> option_value(const std::vector<std::string>& args,
 // nullopt when `args[i]` is not one. Names are folded to lower case, as MSBuild ignores case.
 std::optional<std::vector<std::pair<std::string, std::string>>>
 property_assignments(const std::vector<std::string>& args, std::size_t& i) {
-    std::string folded = lower(args[i]);
+    std::string folded = to_lower(args[i]);
     std::optional<std::string_view> text;
     for (std::string_view prefix : {"-p:", "/p:", "-property:", "/property:", "--property:"}) {
         if (folded.starts_with(prefix)) {
@@ -69,7 +63,7 @@ property_assignments(const std::vector<std::string>& args, std::size_t& i) {
         auto assignment = rest.substr(0, end);
         auto equals = assignment.find('=');
         if (equals != std::string_view::npos) {
-            assignments.emplace_back(lower(assignment.substr(0, equals)),
+            assignments.emplace_back(to_lower(assignment.substr(0, equals)),
                                      std::string(assignment.substr(equals + 1)));
         }
         rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
@@ -85,7 +79,7 @@ NuGetCommandPlan plan_nuget_command(const std::vector<std::string>& command) {
         return plan;
     }
     plan.tool = basename_of(command[0]);
-    std::string tool = lower(plan.tool);
+    std::string tool = to_lower(plan.tool);
     if (tool.ends_with(".exe")) {
         tool.resize(tool.size() - 4);
     }
@@ -106,7 +100,7 @@ NuGetCommandPlan plan_nuget_command(const std::vector<std::string>& command) {
         } else if (auto source = option_value(args, i, {"-s", "--source", "-source"})) {
             plan.source = *source;
         } else if (!args[i].starts_with("-") && words.size() < 2) {
-            words.push_back(lower(args[i]));
+            words.push_back(to_lower(args[i]));
         }
     }
     std::string verb;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "feed.hpp"
 
+#include <agent/util/text.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -12,14 +14,6 @@
 namespace feedz {
 
 namespace {
-
-std::string to_lower(std::string_view text) {
-    std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return lower;
-}
 
 // Only names that cannot leave the machine: "127.0.0.1.nip.io" resolves wherever DNS says.
 bool is_loopback_host(std::string_view host) {

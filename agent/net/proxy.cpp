@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "proxy.hpp"
 
+#include <agent/util/text.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,14 +10,6 @@
 namespace feedz {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return result;
-}
 
 std::optional<std::string>
 first_set(const std::function<std::optional<std::string>(std::string_view)>& get,
@@ -31,14 +25,14 @@ first_set(const std::function<std::optional<std::string>(std::string_view)>& get
 }
 
 bool bypassed(std::string_view host, const std::string& no_proxy) {
-    std::string target = lower(host);
+    std::string target = to_lower(host);
     if (target.size() > 2 && target.front() == '[' && target.back() == ']') {
         target = target.substr(1, target.size() - 2);
     }
     std::size_t start = 0;
     while (start <= no_proxy.size()) {
         std::size_t end = std::min(no_proxy.find(',', start), no_proxy.size());
-        std::string entry = lower(no_proxy.substr(start, end - start));
+        std::string entry = to_lower(no_proxy.substr(start, end - start));
         start = end + 1;
         entry.erase(0, entry.find_first_not_of(" \t"));
         entry.erase(entry.find_last_not_of(" \t") + 1);
@@ -105,7 +99,7 @@ proxy_for(std::string_view scheme,
     };
     std::string_view rest = *value;
     if (auto scheme_end = rest.find("://"); scheme_end != std::string_view::npos) {
-        std::string proxy_scheme = lower(rest.substr(0, scheme_end));
+        std::string proxy_scheme = to_lower(rest.substr(0, scheme_end));
         if (proxy_scheme != "http") {
             return bad("only http:// proxies are supported, not " + proxy_scheme + "://");
         }
