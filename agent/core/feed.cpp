@@ -157,14 +157,25 @@ Feed make_feed(std::string origin, std::string_view org, std::string_view repo) 
 
 } // namespace
 
-Result<NormalizedUrl> normalize_url(std::string_view url) {
+Result<NormalizedUrl> normalize_url(std::string_view original) {
     // Spaces and control characters have no place in a URL; stored scopes are joined with
     // spaces, so one inside a scope would split it into two wider ones.
-    if (std::any_of(
-            url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; })) {
+    if (std::any_of(original.begin(), original.end(), [](unsigned char c) {
+            return c <= 0x20 || c == 0x7f;
+        })) {
         return make_error(Errc::invalid_argument,
-                          "a URL cannot contain spaces or control characters: " + quoted(url));
+                          "a URL cannot contain spaces or control characters: " + quoted(original));
     }
+    // Before any query or fragment, http clients (.NET's Uri, WHATWG URL) read a backslash as
+    // a slash: "/acme/pkgs/..\evil/" goes to "/acme/evil/", so it must count as one here.
+    std::string with_slashes(original);
+    std::replace(with_slashes.begin(),
+                 with_slashes.begin()
+                     + static_cast<std::ptrdiff_t>(
+                         std::min(with_slashes.find_first_of("?#"), with_slashes.size())),
+                 '\\',
+                 '/');
+    std::string_view url = with_slashes;
     auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) {
         return make_error(Errc::invalid_argument, "not a URL: " + quoted(url));
