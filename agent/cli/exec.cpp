@@ -348,6 +348,9 @@ int run_exec(Arguments& arguments, char**) {
 
     std::vector<FeedCredential> credentials;
     std::vector<SecretString> nuget_variables;
+    auto is_set = [&](std::string_view name) {
+        return environment.get(name).has_value();
+    };
     {
         auto agent = connect_agent();
         if (!agent) {
@@ -365,13 +368,12 @@ int run_exec(Arguments& arguments, char**) {
             return report(collected.error());
         }
         credentials = std::move(*collected);
-        auto nuget = nuget_credential_variables(
-            *agent,
-            command,
-            cwd,
-            NuGetConfig::home_directory(),
-            arguments.has("feed") ? feeds : std::vector<Feed>{},
-            [&](std::string_view name) { return environment.get(name).has_value(); });
+        auto nuget = nuget_credential_variables(*agent,
+                                                command,
+                                                cwd,
+                                                NuGetConfig::home_directory(),
+                                                arguments.has("feed") ? feeds : std::vector<Feed>{},
+                                                is_set);
         if (!nuget) {
             return report(nuget.error());
         }
@@ -411,8 +413,15 @@ int run_exec(Arguments& arguments, char**) {
     for (auto& placeholder : placeholders) {
         child_environment.push_back(placeholder.data());
     }
+    std::vector<std::string> nuget_settings;
+    if (!nuget_variables.empty()) {
+        nuget_settings = settings_against_lingering_processes(is_set);
+    }
     for (auto& variable : nuget_variables) {
         child_environment.push_back(variable.data());
+    }
+    for (auto& setting : nuget_settings) {
+        child_environment.push_back(setting.data());
     }
     child_environment.push_back(nullptr);
 
@@ -438,11 +447,15 @@ const Command& exec_command() {
         "end). npm processes started by lifecycle scripts read it too. ${NAME} placeholders\n"
         "that the project's .npmrc puts on a feed's credential keys are set for COMMAND.\n"
         "\n"
-        "For NuGet (dotnet, nuget), each package source in the NuGet.Config files COMMAND\n"
-        "reads (from the current directory up, your own, the machine's; or --configfile)\n"
-        "whose URL a stored token covers gets NuGetPackageSourceCredentials_KEY, so that\n"
-        "dotnet authenticates without starting the credential plugin. A variable you set\n"
-        "yourself is kept.\n"
+        "For NuGet (any COMMAND but npm, npx, pnpm, yarn, bun and node), each package\n"
+        "source of the NuGet.Config files dotnet reads here (from the project's directory\n"
+        "up, your own, the machine's, the projects' below; or --configfile) whose URL a\n"
+        "stored token covers gets NuGetPackageSourceCredentials_KEY, so that dotnet\n"
+        "authenticates without starting the credential plugin. A key that two files give\n"
+        "different URLs gets nothing. MSBuild node reuse, the MSBuild server and the shared\n"
+        "compiler are then off (MSBUILDDISABLENODEREUSE=1, DOTNET_CLI_USE_MSBUILD_SERVER=0,\n"
+        "UseSharedCompilation=false), so that no process outlives COMMAND with a token.\n"
+        "Variables you set yourself are kept.\n"
         "\n"
         "Each feed gets the least privileged token that suffices: publish, deprecate,\n"
         "undeprecate, dist-tag add/rm and nuget push get a Read/Write token, unpublish and\n"

@@ -4,44 +4,164 @@
 #include <agent/cli/token_rejections.hpp>
 #include <agent/config/nuget_command.hpp>
 #include <agent/config/nuget_sources.hpp>
+#include <agent/util/text.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 namespace feedz::cli {
 
 namespace {
 
-bool is_http_url(std::string_view url) {
-    return url.starts_with("https://") || url.starts_with("http://");
+namespace fs = std::filesystem;
+
+// Programs that never read NuGet's variables: npm's lifecycle scripts get no NuGet token.
+bool is_npm_tool(const std::string& tool) {
+    for (const char* name :
+         {"npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "bun", "bunx", "node", "corepack"}) {
+        if (tool == name) {
+            return true;
+        }
+    }
+    return false;
 }
 
-bool same_url(std::string_view a, std::string_view b) {
-    auto left = normalize_url(a);
-    auto right = normalize_url(b);
-    return left && right && left->text == right->text;
+std::string absolute(const std::string& path, const std::string& cwd) {
+    return path.starts_with("/") ? path : cwd + "/" + path;
 }
 
-bool same_key(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x))
-                      == std::tolower(static_cast<unsigned char>(y));
-           });
+bool is_project_file(const fs::path& path) {
+    auto extension = to_lower(path.extension().string());
+    return extension == ".sln" || extension == ".slnx" || extension == ".slnf"
+           || extension.ends_with("proj");
 }
 
-// Whether a push or delete goes to `source`: its -s names it (by key or URL), or names nothing.
-bool is_target(const NuGetCommandPlan& plan, const NuGetSource& source) {
-    return plan.operation != Operation::read
-           && (!plan.source || same_key(*plan.source, source.key)
-               || same_url(*plan.source, source.url));
+// Where NuGet starts looking for config files: the project's directory. That is the one a
+// project, solution or directory argument names, else the current one (always, for push
+// and delete, which read no project).
+std::vector<std::string> walk_roots(const NuGetCommandPlan& plan,
+                                    const std::vector<std::string>& command,
+                                    const std::string& cwd) {
+    std::vector<std::string> roots;
+    for (std::size_t i = 1; plan.operation == Operation::read && i < command.size(); ++i) {
+        if (command[i].starts_with("-")) {
+            continue;
+        }
+        std::error_code error;
+        fs::path path = fs::path(absolute(command[i], cwd)).lexically_normal();
+        std::string root;
+        if (fs::is_directory(path, error)) {
+            root = path.string();
+        } else if (is_project_file(path) && fs::is_regular_file(path, error)) {
+            root = path.parent_path().string();
+        }
+        if (!root.empty() && std::find(roots.begin(), roots.end(), root) == roots.end()) {
+            roots.push_back(root);
+        }
+    }
+    if (roots.empty()) {
+        roots.push_back(cwd);
+    }
+    return roots;
 }
 
-bool inside(const std::vector<Feed>& feeds, const std::string& url) {
+// The config files `plan` may make NuGet read: each root's walk up, the user's and the
+// machine's; for anything but push and delete (which read no project), also the nuget.config
+// files of the projects below each root. nullopt when there are too many files to tell.
+std::optional<std::vector<std::string>>
+files_to_read(const NuGetCommandPlan& plan,
+              const std::vector<std::string>& roots,
+              const std::string& home,
+              const std::vector<std::string>& config_files) {
+    std::vector<std::string> files;
+    auto add = [&](const std::string& file) {
+        if (std::find(files.begin(), files.end(), file) == files.end()) {
+            files.push_back(file);
+        }
+    };
+    for (const auto& root : roots) {
+        for (const auto& file : nuget_config_files(root, home, config_files)) {
+            add(file);
+        }
+        if (plan.operation == Operation::read && config_files.empty()) {
+            auto below = nuget_configs_below(root);
+            if (!below) {
+                std::fprintf(stderr,
+                             "feedz-agent: warning: too many files below %s to find every "
+                             "nuget.config; no NuGet credentials were set (the plugin still "
+                             "supplies them)\n",
+                             root.c_str());
+                return std::nullopt;
+            }
+            for (const auto& file : *below) {
+                add(file);
+            }
+        }
+    }
+    return files;
+}
+
+// A source as one key names it across every file read: usable only when each definition
+// of the key (in any case) names the same URL.
+struct KeyedSource {
+    std::vector<std::string> spellings; // the key as each file writes it
+    std::optional<NormalizedUrl> url;   // empty: not one URL, or not one we could serve
+    std::vector<std::string> places;    // "file:line" of each definition
+    bool disabled = false;
+};
+
+std::map<std::string, KeyedSource> keyed_sources(const NuGetSourceDefinitions& definitions) {
+    std::map<std::string, KeyedSource> keyed;
+    std::map<std::string, bool> consistent;
+    for (const auto& definition : definitions.sources) {
+        std::string folded = to_lower(definition.key);
+        auto [entry, first] = keyed.try_emplace(folded);
+        KeyedSource& source = entry->second;
+        auto url = normalize_url(definition.url);
+        if (first) {
+            consistent[folded] = static_cast<bool>(url);
+            if (url) {
+                source.url = *url;
+            }
+        } else if (!url || !source.url || url->text != source.url->text) {
+            consistent[folded] = false;
+        }
+        if (std::find(source.spellings.begin(), source.spellings.end(), definition.key)
+            == source.spellings.end()) {
+            source.spellings.push_back(definition.key);
+        }
+        source.places.push_back(definition.file + ":" + std::to_string(definition.line));
+    }
+    for (auto& [folded, source] : keyed) {
+        if (!consistent[folded]) {
+            source.places.insert(source.places.begin(), source.url ? source.url->text : "");
+            source.url.reset();
+        }
+        source.disabled = std::any_of(definitions.disabled.begin(),
+                                      definitions.disabled.end(),
+                                      [&](const std::string& key) { return iequals(key, folded); });
+    }
+    return keyed;
+}
+
+// Whether a push or delete goes to the source: its -s names it (by key or URL), or nothing.
+bool is_target(const NuGetCommandPlan& plan, const std::string& key, const NormalizedUrl& url) {
+    if (plan.operation == Operation::read) {
+        return false;
+    }
+    if (!plan.source) {
+        return true;
+    }
+    auto named = normalize_url(*plan.source);
+    return iequals(*plan.source, key) || (named && named->text == url.text);
+}
+
+bool inside(const std::vector<Feed>& feeds, const NormalizedUrl& url) {
     return feeds.empty() || std::any_of(feeds.begin(), feeds.end(), [&](const Feed& feed) {
-               return scope_covers(feed.root, url);
+               return scope_covers(feed.root, url.text);
            });
 }
 
@@ -58,63 +178,6 @@ SecretString credential_variable(const std::string& key, const SecretString& tok
     return variable;
 }
 
-std::string absolute(const std::string& path, const std::string& cwd) {
-    return path.starts_with("/") ? path : cwd + "/" + path;
-}
-
-// Where NuGet starts looking for config files: the project's directory. That is the current
-// one, or the one a project, solution or directory argument names.
-std::vector<std::string> walk_roots(const std::vector<std::string>& command,
-                                    const std::string& cwd) {
-    std::vector<std::string> roots{cwd};
-    for (std::size_t i = 1; i < command.size(); ++i) {
-        if (command[i].starts_with("-")) {
-            continue;
-        }
-        std::error_code error;
-        std::filesystem::path path = absolute(command[i], cwd);
-        std::string root;
-        if (std::filesystem::is_directory(path, error)) {
-            root = path.lexically_normal().string();
-        } else if (std::filesystem::is_regular_file(path, error)) {
-            root = path.lexically_normal().parent_path().string();
-        }
-        if (!root.empty() && std::find(roots.begin(), roots.end(), root) == roots.end()) {
-            roots.push_back(root);
-        }
-    }
-    return roots;
-}
-
-// The sources of every root. A key that names different URLs from different roots is left
-// out: its credential would go to whichever URL the project there uses.
-Result<std::vector<NuGetSource>> sources_for(const std::vector<std::string>& roots,
-                                             const std::string& home,
-                                             const std::vector<std::string>& config_files) {
-    std::vector<NuGetSource> sources;
-    std::vector<std::string> ambiguous;
-    for (const auto& root : roots) {
-        auto found = merged_nuget_sources(nuget_config_files(root, home, config_files));
-        if (!found) {
-            return found.error();
-        }
-        for (auto& source : *found) {
-            auto same = std::find_if(sources.begin(), sources.end(), [&](const NuGetSource& s) {
-                return s.key == source.key;
-            });
-            if (same == sources.end()) {
-                sources.push_back(std::move(source));
-            } else if (same->url != source.url) {
-                ambiguous.push_back(source.key);
-            }
-        }
-    }
-    std::erase_if(sources, [&](const NuGetSource& source) {
-        return std::find(ambiguous.begin(), ambiguous.end(), source.key) != ambiguous.end();
-    });
-    return sources;
-}
-
 } // namespace
 
 Result<std::vector<SecretString>>
@@ -126,43 +189,60 @@ nuget_credential_variables(AgentClient& agent,
                            const std::function<bool(std::string_view)>& is_set) {
     std::vector<SecretString> variables;
     NuGetCommandPlan plan = plan_nuget_command(command);
+    if (is_npm_tool(plan.tool)) {
+        return variables;
+    }
     std::vector<std::string> config_files;
     for (const auto& file : plan.config_files) {
         config_files.push_back(absolute(file, cwd));
     }
-    auto roots = walk_roots(command, cwd);
-    if (plan.root_config_directory) {
-        roots = {absolute(*plan.root_config_directory, cwd)};
+    std::vector<std::string> roots = plan.root_config_directory
+                                         ? std::vector{absolute(*plan.root_config_directory, cwd)}
+                                         : walk_roots(plan, command, cwd);
+    auto files = files_to_read(plan, roots, home, config_files);
+    if (!files) {
+        return variables;
     }
-    auto sources = sources_for(roots, home, config_files);
-    if (!sources) {
-        // dotnet refuses to run with this file too, and says so; an npm command is not ours
-        // to stop.
+    auto definitions = nuget_source_definitions(*files);
+    if (!definitions) {
+        // dotnet refuses to run with this file too, and says so.
         std::fprintf(stderr,
                      "feedz-agent: warning: %s; no NuGet credentials were set\n",
-                     sources.error().message.c_str());
+                     definitions.error().message.c_str());
         return variables;
     }
     std::string what = plan.tool + " " + (plan.tool == "dotnet" ? "nuget " : "") + plan.verb;
-    for (const auto& source : *sources) {
-        if (!is_http_url(source.url) || !inside(feeds, source.url)
-            || source.key.find('=') != std::string::npos) {
+    for (const auto& [folded, source] : keyed_sources(*definitions)) {
+        if (source.disabled) {
             continue;
         }
-        std::string name = std::string(k_nuget_credentials_variable) + source.key;
-        if (is_set(name)) {
-            continue; // the user's own credentials for this source win
+        if (!source.url) {
+            if (source.places.size() > 1 && !source.places.front().empty()) {
+                std::string places;
+                for (std::size_t i = 1; i < source.places.size(); ++i) {
+                    places += (i > 1 ? ", " : "") + source.places[i];
+                }
+                std::fprintf(stderr,
+                             "feedz-agent: warning: NuGet source '%s' names different URLs (%s); "
+                             "it gets no credentials from exec\n",
+                             source.spellings.front().c_str(),
+                             places.c_str());
+            }
+            continue; // a local folder, a URL we do not serve, or not one URL
         }
-        bool targeted = is_target(plan, source);
-        auto lookup = agent.get(source.url, targeted ? plan.operation : Operation::read);
+        if (!inside(feeds, *source.url)) {
+            continue;
+        }
+        bool targeted = is_target(plan, folded, *source.url);
+        auto lookup = agent.get(source.url->text, targeted ? plan.operation : Operation::read);
         if (!lookup) {
             return lookup.error();
         }
         if (targeted && !lookup->token) {
             if (plan.source && has_insufficient_access(lookup->rejected)) {
-                return needs_access(what, plan.operation, source.url, lookup->rejected);
+                return needs_access(what, plan.operation, source.url->text, lookup->rejected);
             }
-            lookup = agent.get(source.url, Operation::read);
+            lookup = agent.get(source.url->text, Operation::read);
             if (!lookup) {
                 return lookup.error();
             }
@@ -172,15 +252,33 @@ nuget_credential_variables(AgentClient& agent,
                 std::fprintf(stderr,
                              "feedz-agent: warning: no usable token for NuGet source '%s' (%s): "
                              "%s\n",
-                             source.key.c_str(),
-                             without_user_info(source.url).c_str(),
+                             source.spellings.front().c_str(),
+                             source.url->text.c_str(),
                              describe_rejections(lookup->rejected).c_str());
             }
             continue;
         }
-        variables.push_back(credential_variable(source.key, lookup->secret));
+        for (const auto& key : source.spellings) {
+            std::string name = std::string(k_nuget_credentials_variable) + key;
+            if (key.find('=') == std::string::npos && !is_set(name)) {
+                variables.push_back(credential_variable(key, lookup->secret));
+            }
+        }
     }
     return variables;
+}
+
+std::vector<std::string>
+settings_against_lingering_processes(const std::function<bool(std::string_view)>& is_set) {
+    std::vector<std::string> settings;
+    for (auto [name, value] : {std::pair{"MSBUILDDISABLENODEREUSE", "1"},
+                               std::pair{"DOTNET_CLI_USE_MSBUILD_SERVER", "0"},
+                               std::pair{"UseSharedCompilation", "false"}}) {
+        if (!is_set(name)) {
+            settings.push_back(std::string(name) + "=" + value);
+        }
+    }
+    return settings;
 }
 
 } // namespace feedz::cli

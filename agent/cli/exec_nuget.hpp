@@ -31,4 +31,10 @@ nuget_credential_variables(AgentClient& agent,
                            const std::vector<Feed>& feeds,
                            const std::function<bool(std::string_view)>& is_set);
 
+// "NAME=VALUE" for the child when it gets credential variables: no MSBuild node reuse, no
+// MSBuild server and no shared compiler server, each of which would outlive the command with
+// the token in its environment. A setting the user made (`is_set`) is kept.
+std::vector<std::string>
+settings_against_lingering_processes(const std::function<bool(std::string_view)>& is_set);
+
 } // namespace feedz::cli

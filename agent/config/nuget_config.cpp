@@ -113,12 +113,6 @@ bool NuGetConfig::has_key(const std::string& key) const {
     return false;
 }
 
-bool NuGetConfig::clears_sources() const {
-    std::size_t sources_section = section("packageSources");
-    return sources_section != XmlDocument::k_none
-           && !m_document.children_named(sources_section, "clear").empty();
-}
-
 bool NuGetConfig::is_disabled(const std::string& key) const {
     std::size_t disabled = section("disabledPackageSources");
     if (disabled == XmlDocument::k_none) {

@@ -55,10 +55,6 @@ public:
 
     bool has_section(const std::string& name) const;
 
-    // True when <packageSources> starts with <clear />: sources of the files NuGet reads
-    // before this one (further from the project) do not count.
-    bool clears_sources() const;
-
     // True when <disabledPackageSources> disables `key`.
     bool is_disabled(const std::string& key) const;
 

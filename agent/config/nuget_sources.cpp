@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "nuget_sources.hpp"
 
-#include <agent/config/nuget_config.hpp>
-
-#include <sys/stat.h>
+#include <agent/config/xml_document.hpp>
+#include <agent/util/file.hpp>
+#include <agent/util/text.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -14,32 +13,49 @@ namespace feedz {
 
 namespace {
 
-bool is_regular_file(const std::string& path) {
-    struct stat status {};
+namespace fs = std::filesystem;
 
-    return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
+bool is_file(const fs::path& path) {
+    std::error_code error;
+    return fs::is_regular_file(path, error);
+}
+
+void add_once(std::vector<std::string>& files, const fs::path& path) {
+    std::string text = path.lexically_normal().string();
+    if (std::find(files.begin(), files.end(), text) == files.end()) {
+        files.push_back(std::move(text));
+    }
 }
 
 // The *.config and *.Config files of `directory`, sorted by name.
-std::vector<std::string> config_files_in(const std::string& directory) {
+std::vector<std::string> config_files_in(const fs::path& directory) {
     std::vector<std::string> found;
     std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-        auto path = entry.path();
-        auto extension = path.extension();
-        if ((extension == ".config" || extension == ".Config") && is_regular_file(path.string())) {
-            found.push_back(path.string());
+    fs::directory_iterator entries(directory, error);
+    for (; !error && entries != fs::directory_iterator(); entries.increment(error)) {
+        auto extension = entries->path().extension();
+        if ((extension == ".config" || extension == ".Config")
+            && is_file(entries->path())) {
+            found.push_back(entries->path().string());
         }
     }
     std::sort(found.begin(), found.end());
     return found;
 }
 
-bool same_key(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x))
-                      == std::tolower(static_cast<unsigned char>(y));
-           });
+std::optional<std::string> attribute_ignoring_case(const XmlDocument::Element& element,
+                                                   std::string_view name) {
+    for (const auto& attribute : element.attributes) {
+        if (iequals(attribute.name, name)) {
+            return attribute.value;
+        }
+    }
+    return std::nullopt;
+}
+
+bool skipped_directory(const std::string& name) {
+    return name.starts_with(".") || name == "node_modules" || iequals(name, "bin")
+           || iequals(name, "obj");
 }
 
 } // namespace
@@ -48,75 +64,107 @@ std::vector<std::string> nuget_config_files(const std::string& directory,
                                             const std::string& home,
                                             const std::vector<std::string>& config_files) {
     std::vector<std::string> files;
-    if (config_files.empty()) {
-        std::filesystem::path current = std::filesystem::path(directory).lexically_normal();
-        while (true) {
-            for (const char* name : {"nuget.config", "NuGet.config", "NuGet.Config"}) {
-                auto candidate = (current / name).string();
-                if (is_regular_file(candidate)) {
-                    files.push_back(candidate);
-                    break;
-                }
-            }
-            if (!current.has_relative_path()) {
-                break;
-            }
-            current = current.parent_path();
-        }
-        if (!home.empty()) {
-            auto user = home + "/.nuget/NuGet/NuGet.Config";
-            if (is_regular_file(user)) {
-                files.push_back(user);
-            }
-            auto more = config_files_in(home + "/.nuget/NuGet/config");
-            files.insert(files.end(), more.begin(), more.end());
-        }
-    } else {
+    if (!config_files.empty()) {
         for (const auto& file : config_files) {
-            if (is_regular_file(file)) {
-                files.push_back(file);
+            if (is_file(file)) {
+                add_once(files, file);
             }
         }
         return files;
     }
+    fs::path current = fs::path(directory).lexically_normal();
+    if (!current.has_filename() && current.has_relative_path()) {
+        current = current.parent_path(); // "app/" is "app"
+    }
+    while (true) {
+        for (const char* name : {"nuget.config", "NuGet.config", "NuGet.Config"}) {
+            if (is_file(current / name)) {
+                add_once(files, current / name);
+                break;
+            }
+        }
+        if (!current.has_relative_path()) {
+            break;
+        }
+        current = current.parent_path();
+    }
+    if (!home.empty()) {
+        if (fs::path user = fs::path(home) / ".nuget/NuGet/NuGet.Config"; is_file(user)) {
+            add_once(files, user);
+        }
+        for (const auto& file : config_files_in(fs::path(home) / ".nuget/NuGet/config")) {
+            add_once(files, file);
+        }
+    }
     const char* common = std::getenv("NUGET_COMMON_APPLICATION_DATA");
-    std::string machine = common != nullptr && *common != '\0'
-                              ? std::string(common) + "/NuGet/Config"
-                              : std::string("/etc/opt/NuGet/Config");
-    auto machine_files = config_files_in(machine);
-    files.insert(files.end(), machine_files.begin(), machine_files.end());
+    fs::path machine = common != nullptr && *common != '\0' ? fs::path(common) / "NuGet/Config"
+                                                            : fs::path("/etc/opt/NuGet/Config");
+    for (const auto& file : config_files_in(machine)) {
+        add_once(files, file);
+    }
     return files;
 }
 
-Result<std::vector<NuGetSource>> merged_nuget_sources(const std::vector<std::string>& files) {
-    std::vector<NuGetConfig> configs;
-    for (const auto& file : files) {
-        auto config = NuGetConfig::load(file);
-        if (!config) {
-            return config.error();
+std::optional<std::vector<std::string>> nuget_configs_below(const std::string& directory,
+                                                            std::size_t max_entries) {
+    std::vector<std::string> found;
+    std::error_code error;
+    fs::recursive_directory_iterator entries(directory, error);
+    std::size_t seen = 0;
+    for (; !error && entries != fs::recursive_directory_iterator(); entries.increment(error)) {
+        if (++seen > max_entries) {
+            return std::nullopt;
         }
-        configs.push_back(std::move(*config));
+        std::string name = entries->path().filename().string();
+        std::error_code type_error;
+        if (entries->is_directory(type_error) && !entries->is_symlink(type_error)) {
+            if (skipped_directory(name)) {
+                entries.disable_recursion_pending();
+            }
+        } else if (iequals(name, "nuget.config") && entries->is_regular_file(type_error)) {
+            found.push_back(entries->path().lexically_normal().string());
+        }
     }
-    std::vector<NuGetSource> sources;
-    for (const auto& config : configs) {
-        for (const auto& source : config.sources()) {
-            if (std::none_of(sources.begin(), sources.end(), [&](const NuGetSource& s) {
-                    return same_key(s.key, source.key);
-                })) {
-                sources.push_back({source.key, source.url, config.path()});
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+Result<NuGetSourceDefinitions> nuget_source_definitions(const std::vector<std::string>& files) {
+    NuGetSourceDefinitions definitions;
+    for (const auto& file : files) {
+        auto text = read_file(file);
+        if (!text) {
+            return text.error();
+        }
+        if (!*text) {
+            continue; // gone since it was listed
+        }
+        auto document = XmlDocument::parse(std::move(**text), file);
+        if (!document) {
+            return document.error();
+        }
+        for (const auto& element : document->elements()) {
+            if (element.parent == XmlDocument::k_none) {
+                continue;
+            }
+            const auto& section = document->element(element.parent).name;
+            auto key = attribute_ignoring_case(element, "key");
+            if (!key) {
+                continue;
+            }
+            if (iequals(section, "packageSources")) {
+                definitions.sources.push_back(
+                    {*key,
+                     attribute_ignoring_case(element, "value").value_or(""),
+                     file,
+                     document->line_of(element.begin)});
+            } else if (iequals(section, "disabledPackageSources")
+                       && iequals(attribute_ignoring_case(element, "value").value_or(""), "true")) {
+                definitions.disabled.push_back(*key);
             }
         }
-        if (config.clears_sources()) {
-            break;
-        }
     }
-    // <disabledPackageSources> in any of the files switches a source off.
-    std::erase_if(sources, [&](const NuGetSource& source) {
-        return std::any_of(configs.begin(), configs.end(), [&](const NuGetConfig& config) {
-            return config.is_disabled(source.key);
-        });
-    });
-    return sources;
+    return definitions;
 }
 
 } // namespace feedz

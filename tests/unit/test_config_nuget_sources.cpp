@@ -27,9 +27,9 @@ std::string add(const std::string& key, const std::string& url) {
     return "    <add key=\"" + key + "\" value=\"" + url + "\" />\n";
 }
 
-std::vector<std::string> keys_and_urls(const std::vector<feedz::NuGetSource>& sources) {
+std::vector<std::string> keys_and_urls(const feedz::NuGetSourceDefinitions& definitions) {
     std::vector<std::string> result;
-    for (const auto& source : sources) {
+    for (const auto& source : definitions.sources) {
         result.push_back(source.key + "=" + source.url);
     }
     return result;
@@ -130,42 +130,70 @@ TEST_CASE("nuget_config_files: the walk up, the user's files, the machine's",
           == std::vector<std::string>{user});
 }
 
-TEST_CASE("merged_nuget_sources: nearest key wins, <clear /> and disabled sources",
+TEST_CASE("nuget_config_files: a directory given with a trailing slash lists each file once",
+          "[config][nuget_sources]") {
+    ScratchDirectory scratch;
+    EnvironmentVariableGuard machine("NUGET_COMMON_APPLICATION_DATA",
+                                     scratch.path("machine").c_str());
+    auto config = scratch.file("repo/nuget.config", config_with(""));
+    scratch.directory("repo/app");
+    CHECK(feedz::nuget_config_files(scratch.path("repo/app/"), scratch.path("home"))
+          == std::vector<std::string>{config});
+    CHECK(feedz::nuget_config_files(scratch.path("repo/"), scratch.path("home"))
+          == std::vector<std::string>{config});
+}
+
+TEST_CASE("nuget_configs_below: the projects' own configs, not dependencies or build output",
+          "[config][nuget_sources]") {
+    ScratchDirectory scratch;
+    auto root = scratch.file("repo/nuget.config", config_with(""));
+    auto lower = scratch.file("repo/src/a/nuget.config", config_with(""));
+    auto upper = scratch.file("repo/src/b/NUGET.CONFIG", config_with(""));
+    for (const char* skipped : {"repo/node_modules/x/nuget.config",
+                                "repo/.git/nuget.config",
+                                "repo/src/a/bin/nuget.config",
+                                "repo/src/a/obj/nuget.config"}) {
+        scratch.file(skipped, config_with(""));
+    }
+    scratch.directory("repo/src/nuget.config"); // a directory is not a config
+    auto below = feedz::nuget_configs_below(scratch.path("repo"));
+    REQUIRE(below);
+    CHECK(*below == std::vector<std::string>{root, lower, upper});
+    CHECK_FALSE(feedz::nuget_configs_below(scratch.path("repo"), 3)); // too many to tell
+}
+
+TEST_CASE("nuget_source_definitions: every definition, names compared without case",
           "[config][nuget_sources]") {
     ScratchDirectory scratch;
     auto near =
         scratch.file("near.config",
                      config_with(add("feedz", "https://h/acme/near/nuget/index.json")
-                                 + add("Other Feed", "https://h/acme/other/nuget/index.json")));
-    auto far =
-        scratch.file("far.config",
-                     config_with(add("FEEDZ", "https://h/acme/far/nuget/index.json")
-                                     + add("nuget.org", "https://api.nuget.org/v3/index.json")
-                                     + add("off", "https://h/acme/off/nuget/index.json"),
-                                 "  <disabledPackageSources>\n    <add key=\"off\" "
-                                 "value=\"true\" />\n  </disabledPackageSources>\n"));
-    auto merged = feedz::merged_nuget_sources({near, far});
-    REQUIRE(merged);
-    CHECK(keys_and_urls(*merged)
+                                 + "    <Add Key=\"Mixed\" VALUE=\"http://127.0.0.1:1/x\" />\n"
+                                 + "    <clear />\n" + "    <add key=\"no-value\" />\n"));
+    auto far = scratch.file(
+        "far.config",
+        "<configuration>\n  <PackageSources>\n"
+            + add("FEEDZ", "https://h/acme/far/nuget/index.json")
+            + "  </PackageSources>\n  <DisabledPackageSources>\n"
+              "    <add key=\"off\" value=\"True\" />\n    <add key=\"on\" value=\"false\" />\n"
+              "  </DisabledPackageSources>\n</configuration>\n");
+    auto definitions = feedz::nuget_source_definitions({near, far});
+    REQUIRE(definitions);
+    CHECK(keys_and_urls(*definitions)
           == std::vector<std::string>{"feedz=https://h/acme/near/nuget/index.json",
-                                      "Other Feed=https://h/acme/other/nuget/index.json",
-                                      "nuget.org=https://api.nuget.org/v3/index.json"});
-    CHECK((*merged)[0].file == near);
-
-    auto clearing = scratch.file(
-        "clear.config",
-        config_with("    <clear />\n" + add("only", "https://h/acme/only/nuget/index.json")));
-    auto cleared = feedz::merged_nuget_sources({clearing, far});
-    REQUIRE(cleared);
-    CHECK(keys_and_urls(*cleared)
-          == std::vector<std::string>{"only=https://h/acme/only/nuget/index.json"});
+                                      "Mixed=http://127.0.0.1:1/x",
+                                      "no-value=",
+                                      "FEEDZ=https://h/acme/far/nuget/index.json"});
+    CHECK(definitions->sources[0].file == near);
+    CHECK(definitions->sources[0].line == 4);
+    CHECK(definitions->disabled == std::vector<std::string>{"off"});
 }
 
-TEST_CASE("merged_nuget_sources: a file that is not XML is an error naming it",
+TEST_CASE("nuget_source_definitions: a file that is not XML is an error naming it",
           "[config][nuget_sources]") {
     ScratchDirectory scratch;
     auto broken = scratch.file("broken.config", "<configuration>\n  <packageSources>\n");
-    auto merged = feedz::merged_nuget_sources({broken});
-    REQUIRE_FALSE(merged);
-    CHECK_THAT(merged.error().message, Catch::Contains(broken));
+    auto definitions = feedz::nuget_source_definitions({broken});
+    REQUIRE_FALSE(definitions);
+    CHECK_THAT(definitions.error().message, Catch::Contains(broken));
 }

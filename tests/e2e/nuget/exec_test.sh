@@ -10,6 +10,9 @@
 #   - push gets the Read/Write token for its --source; with only a Read token exec refuses
 #     before running, naming the level, and nothing reaches the feed;
 #   - a deactivated token with the plugin on PATH: the plugin's warning names its prefix;
+#   - a key a project below redefines (in other case, with another URL) gets no credentials;
+#   - node gets no NuGet variables; other programs do, with MSBuild node reuse and the compiler
+#     server off, so that no process outlives `dotnet build` with the token in its environment;
 #   - the token is in no file, no output, not in MSBuild's diagnostic log or binary log.
 source "$(dirname "$0")/lib.sh"
 require_dotnet
@@ -128,6 +131,44 @@ run "${DOTNET_CMD[@]}" NUGET_PACKAGES="$HOME/packages-4" \
 expect_contains "$OUT" "401 (Unauthorized" "restore output"
 expect_contains "$OUT" "the feed rejected token 'dev' (${READ:0:7}" "restore output"
 expect_contains "$OUT" "deactivated or expired on Feedz" "restore output"
+
+feed_admin token activate "${READ:0:7}" >/dev/null
+
+step "a key a project below defines with another URL (as <Add Key VALUE>) gets no credentials"
+mkdir -p "$HOME/repo/app/tools"
+cat >"$HOME/repo/app/tools/NuGet.Config" <<XML
+<configuration>
+  <packageSources>
+    <Add Key="team feed" VALUE="${FEED_URL}acme/other/nuget/index.json" />
+  </packageSources>
+</configuration>
+XML
+mark=$(log_mark)
+exec_dotnet "$HOME/repo/app" NUGET_PACKAGES="$HOME/packages-5" -- restore --no-http-cache
+[ "$STATUS" -ne 0 ] || fail "restore succeeded although the key is ambiguous"
+expect_contains "$ERR" "NuGet source 'Team Feed' names different URLs" "exec's warning"
+expect_contains "$ERR" "$HOME/repo/app/tools/NuGet.Config:3" "exec's warning"
+expect_not_contains "$(log_since "$mark")" "${READ:0:7}" "feed log"
+rm -r "$HOME/repo/app/tools"
+
+step "node gets no NuGet variables; other programs get them and no lingering build servers"
+run "$FEEDZ_AGENT" exec -- node -e \
+    'console.log("nuget:" + Object.keys(process.env).filter(k => k.startsWith("NuGetPackageSource")).length)'
+[ "$STATUS" -eq 0 ] || fail "exec -- node failed: $ERR"
+expect_contains "$OUT" "nuget:0" "node's environment"
+run env -C "$HOME/repo" "$FEEDZ_AGENT" exec -- python3 -c \
+    'import os; print(sorted(k + ("=" + os.environ[k] if not k.startswith("NuGet") else "") for k in os.environ if k.startswith(("NuGet", "MSBUILDDISABLE", "DOTNET_CLI_USE_MSBUILD", "UseShared"))))'
+[ "$STATUS" -eq 0 ] || fail "exec -- python3 failed: $ERR"
+expect_contains "$OUT" "['DOTNET_CLI_USE_MSBUILD_SERVER=0', 'MSBUILDDISABLENODEREUSE=1', 'NuGetPackageSourceCredentials_Team Feed', 'UseSharedCompilation=false']" "the command's environment"
+dotnet_env
+run "${DOTNET_CMD[@]}" env -u MSBUILDDISABLENODEREUSE -u DOTNET_CLI_USE_MSBUILD_SERVER -u UseSharedCompilation \
+    -C "$HOME/repo/app" NUGET_PLUGIN_PATHS="$HOME/no-plugins" NUGET_PACKAGES="$HOME/packages-6" \
+    "$FEEDZ_AGENT" exec -- dotnet build --no-http-cache
+[ "$STATUS" -eq 0 ] || fail "build through exec failed:
+$OUT
+$ERR"
+holders=$(grep -lF -- "$READ" /proc/[0-9]*/environ 2>/dev/null || true)
+[ -z "$holders" ] || fail "processes outlived the build with the token in their environment: $holders"
 
 step "the tokens are in no file and no output"
 expect_no_dotnet_left
