@@ -27,8 +27,9 @@ feed_token WRITE ci read-write
 ROOT=${FEED_URL}acme/private/
 SOURCE=${ROOT}nuget/index.json
 mkdir -p "$HOME/no-plugins"
-# The user's NuGet.Config has no sources; the repository's names the feed.
-write_nuget_config
+# The user's NuGet.Config has a plain-http source exec cannot serve (it must not stop exec);
+# the repository's clears it and names the feed.
+write_nuget_config "http://nexus.corp.example/repository/nuget/" "https://%NEXUS_HOST%/nuget/"
 mkdir -p "$HOME/repo"
 cat >"$HOME/repo/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
