@@ -5,27 +5,13 @@
 
 namespace feedz::cli {
 
-const char* feedz_level_name(Access access) {
-    switch (access) {
-    case Access::read:
-        return "Read";
-    case Access::read_write:
-        return "Read/Write";
-    case Access::full:
-        return "Full";
-    case Access::unknown:
-        break;
-    }
-    return "unknown";
-}
-
 std::string describe_rejections(const std::vector<RejectedTokenInfo>& rejected) {
     std::string text;
     for (const auto& rejection : rejected) {
         text += (text.empty() ? "" : ", ")
                 + ("'" + rejection.token.name + "' (" + rejection.token.display() + ") is ");
         text += rejection.reason == Rejection::insufficient_access
-                    ? feedz_level_name(rejection.token.access)
+                    ? feedz_name(rejection.token.access)
                     : std::string(to_string(rejection.reason));
     }
     return text;
@@ -43,8 +29,8 @@ Error needs_access(const std::string& what,
                    const std::vector<RejectedTokenInfo>& rejected) {
     Access needed = least_access_for(operation);
     return make_error(Errc::permission_denied,
-                      what + " needs a " + feedz_level_name(needed) + " token for " + feed_url
-                          + ", and " + describe_rejections(rejected)
+                      what + " needs a " + feedz_name(needed) + " token for " + feed_url + ", and "
+                          + describe_rejections(rejected)
                           + "; nothing was run. Store such a token: feedz-agent login --access "
                           + to_string(needed) + " --feed " + feed_url);
 }

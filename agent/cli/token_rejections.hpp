@@ -9,9 +9,6 @@
 
 namespace feedz::cli {
 
-// Access levels as Feedz names them: "Read", "Read/Write", "Full".
-const char* feedz_level_name(Access access);
-
 // "'laptop' (T-abc12…) is Read, 'old' (T-def34…) is expired"
 std::string describe_rejections(const std::vector<RejectedTokenInfo>& rejected);
 

@@ -23,6 +23,20 @@ const char* to_string(Access access) {
     return "unknown";
 }
 
+const char* feedz_name(Access access) {
+    switch (access) {
+    case Access::read:
+        return "Read";
+    case Access::read_write:
+        return "Read/Write";
+    case Access::full:
+        return "Full API";
+    case Access::unknown:
+        break;
+    }
+    return "unknown";
+}
+
 const char* to_string(Operation operation) {
     switch (operation) {
     case Operation::read:

@@ -21,6 +21,9 @@ enum class Operation { read, write, manage };
 
 const char* to_string(Access access);
 
+// The level as Feedz names it in messages: "Read", "Read/Write", "Full API", "unknown".
+const char* feedz_name(Access access);
+
 const char* to_string(Operation operation);
 
 // "read", "read-write" (or "readwrite"), "full", "unknown"; nullopt for anything else.

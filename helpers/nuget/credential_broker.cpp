@@ -14,21 +14,6 @@ std::string describe(const TokenInfo& token) {
     return "'" + token.name + "' (" + token.display() + ")";
 }
 
-// Access levels as Feedz names them.
-const char* feedz_name(Access access) {
-    switch (access) {
-    case Access::read:
-        return "Read";
-    case Access::read_write:
-        return "Read/Write";
-    case Access::full:
-        return "Full access";
-    case Access::unknown:
-        return "of an unknown level";
-    }
-    return "of an unknown level";
-}
-
 std::optional<Operation> next_operation(Operation operation) {
     switch (operation) {
     case Operation::read:
