@@ -368,12 +368,13 @@ int run_exec(Arguments& arguments, char**) {
             return report(collected.error());
         }
         credentials = std::move(*collected);
-        auto nuget = nuget_credential_variables(*agent,
-                                                command,
-                                                cwd,
-                                                NuGetConfig::home_directory(),
-                                                arguments.has("feed") ? feeds : std::vector<Feed>{},
-                                                is_set);
+        NuGetCredentialOptions nuget_options;
+        if (arguments.has("feed")) {
+            nuget_options.feeds = feeds;
+        }
+        nuget_options.for_msbuild = arguments.has("nuget-env");
+        auto nuget = nuget_credential_variables(
+            *agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
         if (!nuget) {
             return report(nuget.error());
         }
@@ -447,15 +448,20 @@ const Command& exec_command() {
         "end). npm processes started by lifecycle scripts read it too. ${NAME} placeholders\n"
         "that the project's .npmrc puts on a feed's credential keys are set for COMMAND.\n"
         "\n"
-        "For NuGet (any COMMAND but npm, npx, pnpm, yarn, bun and node), each package\n"
-        "source of the NuGet.Config files dotnet reads here (from the project's directory\n"
-        "up, your own, the machine's, the projects' below; or just the one its command line\n"
-        "names) whose URL a stored token covers gets NuGetPackageSourceCredentials_KEY, so\n"
-        "that dotnet authenticates without starting the credential plugin. A key that two\n"
-        "files give different URLs gets nothing. MSBuild node reuse, the MSBuild server and\n"
-        "the shared compiler are then off (MSBUILDDISABLENODEREUSE=1,\n"
-        "DOTNET_CLI_USE_MSBUILD_SERVER=0, UseSharedCompilation=false), so that no process\n"
-        "outlives COMMAND with a token. Variables you set yourself are kept.\n"
+        "For NuGet, dotnet nuget push and delete (or nuget push and delete) get\n"
+        "NuGetPackageSourceCredentials_KEY for each source of the NuGet.Config files they\n"
+        "read (from here up, your own, the machine's; or the one named on the command line)\n"
+        "whose URL a stored token covers, so that they authenticate without the plugin.\n"
+        "With --nuget-env, so does any other COMMAND (dotnet restore, build, test, a script;\n"
+        "not npm, npx, pnpm, yarn, bun or node), from the config files of the project's\n"
+        "directory up and of the projects below it. Such a variable binds the token to the\n"
+        "source's key, not its URL: a project config exec cannot see (one an MSBuild\n"
+        "property names, or outside the tree) that gave the key another URL would get the\n"
+        "token, so use --nuget-env where you trust the configs. A key that two files give\n"
+        "different URLs gets nothing. MSBuild node reuse, the MSBuild server and the shared\n"
+        "compiler are then off (MSBUILDDISABLENODEREUSE=1, DOTNET_CLI_USE_MSBUILD_SERVER=0,\n"
+        "UseSharedCompilation=false), so that no process outlives COMMAND with a token.\n"
+        "Variables you set yourself are kept.\n"
         "\n"
         "Each feed gets the least privileged token that suffices: publish, deprecate,\n"
         "undeprecate, dist-tag add/rm and nuget push get a Read/Write token, unpublish and\n"
@@ -466,8 +472,10 @@ const Command& exec_command() {
         "options:\n"
         "  --feed FEED   give credentials for FEED only (repeatable); without it, every feed\n"
         "                a stored token was logged in for, every Feedz-shaped registry your\n"
-        "                npm config files name, and every NuGet source a token covers\n",
-        {{"feed", true, true}},
+        "                npm config files name, and every NuGet source a token covers\n"
+        "  --nuget-env   NuGet credentials in variables for every command, not only for\n"
+        "                nuget push and delete (faster than the plugin; see above)\n",
+        {{"feed", true, true}, {"nuget-env", false, false}},
         run_exec,
     };
     return command;

@@ -20,8 +20,17 @@ namespace fs = std::filesystem;
 
 // Programs that never read NuGet's variables: npm's lifecycle scripts get no NuGet token.
 bool is_npm_tool(const std::string& tool) {
-    for (const char* name :
-         {"npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "bun", "bunx", "node", "corepack"}) {
+    for (const char* name : {"npm",
+                             "npx",
+                             "pnpm",
+                             "pnpx",
+                             "yarn",
+                             "yarnpkg",
+                             "bun",
+                             "bunx",
+                             "node",
+                             "nodejs",
+                             "corepack"}) {
         if (tool == name) {
             return true;
         }
@@ -109,25 +118,35 @@ files_to_read(const NuGetCommandPlan& plan,
 struct KeyedSource {
     std::vector<std::string> spellings; // the key as each file writes it
     std::optional<NormalizedUrl> url;   // empty: not one URL, or not one we could serve
+    bool conflicting = false;           // definitions name different URLs
     std::vector<std::string> places;    // "file:line" of each definition
     bool disabled = false;
 };
 
+// A URL we could hand a token to as NuGet will use it: NuGet expands %VAR% in values, so one
+// with a variable may end up anywhere on the host (normalize_url refuses it in the host).
+std::optional<NormalizedUrl> servable_url(const std::string& value) {
+    if (value.find('%') != std::string::npos) {
+        return std::nullopt;
+    }
+    auto url = normalize_url(value);
+    return url ? std::optional<NormalizedUrl>(*url) : std::nullopt;
+}
+
 std::map<std::string, KeyedSource> keyed_sources(const NuGetSourceDefinitions& definitions) {
     std::map<std::string, KeyedSource> keyed;
-    std::map<std::string, bool> consistent;
+    std::map<std::string, std::string> first_value;
     for (const auto& definition : definitions.sources) {
         std::string folded = to_lower(definition.key);
         auto [entry, first] = keyed.try_emplace(folded);
         KeyedSource& source = entry->second;
-        auto url = normalize_url(definition.url);
+        auto url = servable_url(definition.url);
         if (first) {
-            consistent[folded] = static_cast<bool>(url);
-            if (url) {
-                source.url = *url;
-            }
-        } else if (!url || !source.url || url->text != source.url->text) {
-            consistent[folded] = false;
+            first_value[folded] = definition.url;
+            source.url = url;
+        } else if (url ? !source.url || url->text != source.url->text
+                       : definition.url != first_value[folded]) {
+            source.conflicting = true;
         }
         if (std::find(source.spellings.begin(), source.spellings.end(), definition.key)
             == source.spellings.end()) {
@@ -136,8 +155,7 @@ std::map<std::string, KeyedSource> keyed_sources(const NuGetSourceDefinitions& d
         source.places.push_back(definition.file + ":" + std::to_string(definition.line));
     }
     for (auto& [folded, source] : keyed) {
-        if (!consistent[folded]) {
-            source.places.insert(source.places.begin(), source.url ? source.url->text : "");
+        if (source.conflicting) {
             source.url.reset();
         }
         source.disabled = std::any_of(definitions.disabled.begin(),
@@ -185,11 +203,11 @@ nuget_credential_variables(AgentClient& agent,
                            const std::vector<std::string>& command,
                            const std::string& cwd,
                            const std::string& home,
-                           const std::vector<Feed>& feeds,
+                           const NuGetCredentialOptions& options,
                            const std::function<bool(std::string_view)>& is_set) {
     std::vector<SecretString> variables;
     NuGetCommandPlan plan = plan_nuget_command(command);
-    if (is_npm_tool(plan.tool)) {
+    if (is_npm_tool(plan.tool) || (plan.operation == Operation::read && !options.for_msbuild)) {
         return variables;
     }
     std::vector<std::string> config_files;
@@ -217,10 +235,10 @@ nuget_credential_variables(AgentClient& agent,
             continue;
         }
         if (!source.url) {
-            if (source.places.size() > 1 && !source.places.front().empty()) {
+            if (source.conflicting) {
                 std::string places;
-                for (std::size_t i = 1; i < source.places.size(); ++i) {
-                    places += (i > 1 ? ", " : "") + source.places[i];
+                for (const auto& place : source.places) {
+                    places += (places.empty() ? "" : ", ") + place;
                 }
                 std::fprintf(stderr,
                              "feedz-agent: warning: NuGet source '%s' names different URLs (%s); "
@@ -230,7 +248,7 @@ nuget_credential_variables(AgentClient& agent,
             }
             continue; // a local folder, a URL we do not serve, or not one URL
         }
-        if (!inside(feeds, *source.url)) {
+        if (!inside(options.feeds, *source.url)) {
             continue;
         }
         bool targeted = is_target(plan, folded, *source.url);

@@ -21,14 +21,26 @@ inline constexpr std::string_view k_nuget_credentials_variable = "NuGetPackageSo
 // "NuGetPackageSourceCredentials_KEY=Username=feedz;Password=TOKEN;ValidAuthenticationTypes=basic",
 // NUL-terminated, ready for the child's environment. NuGet then sends the token with its first
 // retry after the 401, as with a password in NuGet.Config, and starts no credential plugin.
-// `is_set` tells which variables the user set already: theirs win. Push and delete get a
-// Read/Write or Full token for their source; when only a weaker one exists, the error says so.
+//
+// The variable binds the token to a source's key, not its URL. `dotnet nuget push|delete`
+// read a set of config files that can be known in advance, so they always get variables
+// (a Read/Write or Full token for their source; when only a weaker one exists, the error says
+// so). Anything that runs MSBuild reads config files per project, including ones MSBuild
+// properties name, which no list made beforehand can be sure to include: one that gave a
+// key another URL would get the token. Those commands get variables only with
+// `for_msbuild` (exec --nuget-env), and never for a key two files we read disagree on.
+// `is_set` tells which variables the user set already: theirs win.
+struct NuGetCredentialOptions {
+    std::vector<Feed> feeds; // --feed: only sources inside these; empty: every source
+    bool for_msbuild = false;
+};
+
 Result<std::vector<SecretString>>
 nuget_credential_variables(AgentClient& agent,
                            const std::vector<std::string>& command,
                            const std::string& cwd,
                            const std::string& home,
-                           const std::vector<Feed>& feeds,
+                           const NuGetCredentialOptions& options,
                            const std::function<bool(std::string_view)>& is_set);
 
 // "NAME=VALUE" for the child when it gets credential variables: no MSBuild node reuse, no

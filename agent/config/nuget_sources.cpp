@@ -34,8 +34,7 @@ std::vector<std::string> config_files_in(const fs::path& directory) {
     fs::directory_iterator entries(directory, error);
     for (; !error && entries != fs::directory_iterator(); entries.increment(error)) {
         auto extension = entries->path().extension();
-        if ((extension == ".config" || extension == ".Config")
-            && is_file(entries->path())) {
+        if ((extension == ".config" || extension == ".Config") && is_file(entries->path())) {
             found.push_back(entries->path().string());
         }
     }
@@ -53,9 +52,9 @@ std::optional<std::string> attribute_ignoring_case(const XmlDocument::Element& e
     return std::nullopt;
 }
 
+// Where no project keeps its own config: version control, npm's dependencies, build output.
 bool skipped_directory(const std::string& name) {
-    return name.starts_with(".") || name == "node_modules" || iequals(name, "bin")
-           || iequals(name, "obj");
+    return name == ".git" || name == "node_modules" || iequals(name, "bin") || iequals(name, "obj");
 }
 
 } // namespace
@@ -109,7 +108,9 @@ std::optional<std::vector<std::string>> nuget_configs_below(const std::string& d
                                                             std::size_t max_entries) {
     std::vector<std::string> found;
     std::error_code error;
-    fs::recursive_directory_iterator entries(directory, error);
+    // A directory we may not read holds nothing NuGet, running as us, could read either.
+    fs::recursive_directory_iterator entries(
+        directory, fs::directory_options::skip_permission_denied, error);
     std::size_t seen = 0;
     for (; !error && entries != fs::recursive_directory_iterator(); entries.increment(error)) {
         if (++seen > max_entries) {
@@ -124,6 +125,9 @@ std::optional<std::vector<std::string>> nuget_configs_below(const std::string& d
         } else if (iequals(name, "nuget.config") && entries->is_regular_file(type_error)) {
             found.push_back(entries->path().lexically_normal().string());
         }
+    }
+    if (error) {
+        return std::nullopt; // the walk stopped early: what it found is not all there is
     }
     std::sort(found.begin(), found.end());
     return found;

@@ -36,11 +36,11 @@ std::vector<std::string> nuget_config_files(const std::string& directory,
                                             const std::vector<std::string>& config_files = {});
 
 // The files named nuget.config in any case in and below `directory`, where the projects of a
-// solution keep their own; hidden directories, node_modules, bin and obj are skipped,
-// symbolic links not followed. nullopt when there are more than `max_entries` directory
-// entries to look at: the answer would be incomplete.
+// solution keep their own; .git, node_modules, bin and obj are skipped, symbolic links not
+// followed, directories we may not read passed over. nullopt when the walk fails or there are
+// more than `max_entries` directory entries to look at: the answer would be incomplete.
 std::optional<std::vector<std::string>> nuget_configs_below(const std::string& directory,
-                                                            std::size_t max_entries = 50000);
+                                                            std::size_t max_entries = 200000);
 
 // Every source definition and disabled key in `files`. Element and attribute names are
 // compared without case, as NuGet compares them, and any element with a key under

@@ -12,7 +12,7 @@ _feedz_agent_options() {
     logout) echo "--all --help" ;;
     list) echo "--json --help" ;;
     disable | enable) echo "--help" ;;
-    exec) echo "--feed --help" ;;
+    exec) echo "--feed --nuget-env --help" ;;
     serve) echo "--foreground --idle-timeout --help" ;;
     stop) echo "--help" ;;
     doctor) echo "--json --help" ;;

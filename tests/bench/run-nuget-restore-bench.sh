@@ -7,7 +7,8 @@
 #      an empty directory),
 #   B. with no credentials in NuGet.Config and nuget-plugin-feedz on PATH, a warm agent holding
 #      the token,
-#   C. as B, run through `feedz-agent exec --` (NuGetPackageSourceCredentials_<key>),
+#   C. as B, run through `feedz-agent exec --nuget-env --` (the token in
+#      NuGetPackageSourceCredentials_<key>),
 # and the medians and their ratios to A are printed (issue target: B/A <= 1.05). For each mode
 # it also prints, from the feed's request log, the time from NuGet's first request (answered
 # 401) to its first authenticated one: the part of the restore that getting credentials takes.
@@ -44,7 +45,7 @@ timed_restore() {
     local mode=$1 start mark extra=() command=(dotnet)
     write_config "$([ "$mode" = password ] && echo with-password || echo plugin)"
     [ "$mode" = password ] && extra=(NUGET_PLUGIN_PATHS="$HOME/no-plugins")
-    [ "$mode" = exec ] && command=("$FEEDZ_AGENT" exec -- dotnet)
+    [ "$mode" = exec ] && command=("$FEEDZ_AGENT" exec --nuget-env -- dotnet)
     rm -rf "$HOME/packages" "$HOME/app/obj"
     dotnet_env
     mark=$(log_mark)
@@ -88,7 +89,7 @@ report() { # MODE LABEL
 }
 report password "A. ClearTextPassword in NuGet.Config:"
 report plugin "B. nuget-plugin-feedz + agent (target <= 1.05):"
-report exec "C. feedz-agent exec -- dotnet restore:"
+report exec "C. feedz-agent exec --nuget-env -- dotnet restore:"
 # The plugin's NuGet.Config held the token in mode A by design; it is removed before leaving.
 rm -f "$HOME/.nuget/NuGet/NuGet.Config"
 exit 0

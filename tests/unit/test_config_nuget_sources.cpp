@@ -149,6 +149,7 @@ TEST_CASE("nuget_configs_below: the projects' own configs, not dependencies or b
     auto root = scratch.file("repo/nuget.config", config_with(""));
     auto lower = scratch.file("repo/src/a/nuget.config", config_with(""));
     auto upper = scratch.file("repo/src/b/NUGET.CONFIG", config_with(""));
+    auto hidden = scratch.file("repo/.tools/lib/nuget.config", config_with(""));
     for (const char* skipped : {"repo/node_modules/x/nuget.config",
                                 "repo/.git/nuget.config",
                                 "repo/src/a/bin/nuget.config",
@@ -158,7 +159,7 @@ TEST_CASE("nuget_configs_below: the projects' own configs, not dependencies or b
     scratch.directory("repo/src/nuget.config"); // a directory is not a config
     auto below = feedz::nuget_configs_below(scratch.path("repo"));
     REQUIRE(below);
-    CHECK(*below == std::vector<std::string>{root, lower, upper});
+    CHECK(*below == std::vector<std::string>{hidden, root, lower, upper});
     CHECK_FALSE(feedz::nuget_configs_below(scratch.path("repo"), 3)); // too many to tell
 }
 

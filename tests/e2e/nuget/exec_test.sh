@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# `feedz-agent exec -- dotnet ...`: NuGet credentials through NuGetPackageSourceCredentials_<key>
-# instead of the plugin (the plugin is switched off with an empty NUGET_PLUGIN_PATHS, so only
-# exec can authenticate), tokens in a real gnome-keyring behind the agent:
-#   - without exec the restore gets 401; with it the restore works with the Read token, for a
-#     source a project's nuget.config names under a key with a space, from the project's
-#     directory and from elsewhere with the project as argument;
+# `feedz-agent exec [--nuget-env] -- dotnet ...`: NuGet credentials through
+# NuGetPackageSourceCredentials_<key> instead of the plugin (the plugin is switched off with an
+# empty NUGET_PLUGIN_PATHS, so only exec can authenticate), tokens in a real gnome-keyring
+# behind the agent:
+#   - without exec the restore gets 401, and without --nuget-env too (restore reads configs
+#     exec cannot all see); with it the restore works with the Read token, for a source a
+#     project's nuget.config names under a key with a space, from the project's directory and
+#     from elsewhere with the project as argument;
 #   - a variable the user set for the source wins;
-#   - push gets the Read/Write token for its --source; with only a Read token exec refuses
-#     before running, naming the level, and nothing reaches the feed;
+#   - push (no --nuget-env needed) gets the Read/Write token for its --source; with only a Read
+#     token exec refuses before running, naming the level, and nothing reaches the feed;
 #   - a deactivated token with the plugin on PATH: the plugin's warning names its prefix;
 #   - a key a project below redefines (in other case, with another URL) gets no credentials;
 #   - node gets no NuGet variables; other programs do, with MSBuild node reuse and the compiler
@@ -44,8 +46,9 @@ make_project "$HOME/repo/app" Feedz.Exec 1.0.0
 "$FEEDZ_TEST_FEED" pack nupkg Feedz.Exec.Push 1.0.0 "$HOME/out" >/dev/null || fail "cannot make the package"
 "$FEEDZ_TEST_FEED" pack nupkg Feedz.Exec.Push 1.1.0 "$HOME/out" >/dev/null || fail "cannot make the package"
 
-# exec_dotnet DIR [VAR=VALUE]... -- ARGS...: `feedz-agent exec -- dotnet ARGS` in DIR, with the
-# credential plugin switched off and the variables given.
+# exec_dotnet DIR [VAR=VALUE]... -- ARGS...: `feedz-agent exec $EXEC_OPTIONS -- dotnet ARGS` in
+# DIR, with the credential plugin switched off and the variables given.
+EXEC_OPTIONS=(--nuget-env)
 exec_dotnet() {
     local dir=$1 variables=()
     shift
@@ -57,7 +60,7 @@ exec_dotnet() {
     dotnet_env
     # env, not sh -c: a shell drops variables whose names are not identifiers ("..._Team Feed").
     run "${DOTNET_CMD[@]}" NUGET_PLUGIN_PATHS="$HOME/no-plugins" \
-        env -C "$dir" "${variables[@]}" "$FEEDZ_AGENT" exec -- dotnet "$@"
+        env -C "$dir" "${variables[@]}" "$FEEDZ_AGENT" exec "${EXEC_OPTIONS[@]}" -- dotnet "$@"
 }
 
 step "login stores a Read and a Read/Write token (no NuGet source of its own)"
@@ -74,7 +77,14 @@ run "${DOTNET_CMD[@]}" NUGET_PLUGIN_PATHS="$HOME/no-plugins" \
 [ "$STATUS" -ne 0 ] || fail "restore without credentials succeeded"
 expect_contains "$OUT$ERR" "401" "restore output"
 
-step "exec: the restore authenticates with the Read token and starts no plugin"
+step "exec without --nuget-env leaves restore to the plugin (switched off here: 401)"
+EXEC_OPTIONS=()
+exec_dotnet "$HOME/repo/app" NUGET_PACKAGES="$HOME/packages-0" -- restore --no-http-cache
+[ "$STATUS" -ne 0 ] || fail "restore through exec without --nuget-env succeeded without the plugin"
+expect_contains "$OUT$ERR" "401" "restore output"
+EXEC_OPTIONS=(--nuget-env)
+
+step "exec --nuget-env: the restore authenticates with the Read token and starts no plugin"
 : >"$PLUGIN_LOG"
 mark=$(log_mark)
 exec_dotnet "$HOME/repo/app" NUGET_PACKAGES="$HOME/packages-1" -- restore --no-http-cache -v:diag \
@@ -105,7 +115,8 @@ exec_dotnet "$HOME/repo/app" NUGET_PACKAGES="$HOME/packages-3" \
 [ "$STATUS" -ne 0 ] || fail "restore with the user's wrong password succeeded"
 expect_contains "$OUT$ERR" "401" "restore output"
 
-step "exec: push gets the Read/Write token for its source"
+step "exec (without --nuget-env): push gets the Read/Write token for its source"
+EXEC_OPTIONS=()
 mark=$(log_mark)
 exec_dotnet "$HOME/repo" -- nuget push "$HOME/out/Feedz.Exec.Push.1.0.0.nupkg" --source "Team Feed"
 [ "$STATUS" -eq 0 ] || fail "push through exec failed:
@@ -114,7 +125,7 @@ $ERR"
 expect_contains "$OUT" "Your package was pushed" "push output"
 expect_contains "$(log_since "$mark")" "\"method\":\"PUT\",\"path\":\"/acme/private/nuget/api/v2/package/\",\"auth\":\"basic\",\"username\":\"feedz\",\"token_prefix\":\"${WRITE:0:7}\",\"status\":201" "feed log"
 
-step "exec: push with only a Read token is refused before it runs"
+step "exec (without --nuget-env): push with only a Read token is refused before it runs"
 expect_success "$FEEDZ_AGENT" logout ci
 mark=$(log_mark)
 exec_dotnet "$HOME/repo" -- nuget push "$HOME/out/Feedz.Exec.Push.1.1.0.nupkg" --source "Team Feed"
@@ -123,11 +134,13 @@ expect_contains "$ERR" "dotnet nuget push needs a Read/Write token for $SOURCE, 
 expect_contains "$ERR" "feedz-agent login --access read-write --feed $SOURCE" "exec's error"
 expect_eq "$(log_since "$mark")" "" "feed log"
 
+EXEC_OPTIONS=(--nuget-env)
+
 step "a deactivated token: with the plugin on PATH, its warning names the token"
 feed_admin token deactivate "${READ:0:7}" >/dev/null
 dotnet_env
 run "${DOTNET_CMD[@]}" NUGET_PACKAGES="$HOME/packages-4" \
-    sh -c 'cd "$1" && exec "$FEEDZ_AGENT" exec -- dotnet restore --tl:off -v n --no-http-cache' sh "$HOME/repo/app"
+    sh -c 'cd "$1" && exec "$FEEDZ_AGENT" exec --nuget-env -- dotnet restore --tl:off -v n --no-http-cache' sh "$HOME/repo/app"
 [ "$STATUS" -ne 0 ] || fail "restore with a deactivated token succeeded"
 expect_contains "$OUT" "401 (Unauthorized" "restore output"
 expect_contains "$OUT" "the feed rejected token 'dev' (${READ:0:7}" "restore output"
@@ -153,18 +166,18 @@ expect_not_contains "$(log_since "$mark")" "${READ:0:7}" "feed log"
 rm -r "$HOME/repo/app/tools"
 
 step "node gets no NuGet variables; other programs get them and no lingering build servers"
-run "$FEEDZ_AGENT" exec -- node -e \
+run env -C "$HOME/repo" "$FEEDZ_AGENT" exec --nuget-env -- node -e \
     'console.log("nuget:" + Object.keys(process.env).filter(k => k.startsWith("NuGetPackageSource")).length)'
 [ "$STATUS" -eq 0 ] || fail "exec -- node failed: $ERR"
 expect_contains "$OUT" "nuget:0" "node's environment"
-run env -C "$HOME/repo" "$FEEDZ_AGENT" exec -- python3 -c \
+run env -C "$HOME/repo" "$FEEDZ_AGENT" exec --nuget-env -- python3 -c \
     'import os; print(sorted(k + ("=" + os.environ[k] if not k.startswith("NuGet") else "") for k in os.environ if k.startswith(("NuGet", "MSBUILDDISABLE", "DOTNET_CLI_USE_MSBUILD", "UseShared"))))'
 [ "$STATUS" -eq 0 ] || fail "exec -- python3 failed: $ERR"
 expect_contains "$OUT" "['DOTNET_CLI_USE_MSBUILD_SERVER=0', 'MSBUILDDISABLENODEREUSE=1', 'NuGetPackageSourceCredentials_Team Feed', 'UseSharedCompilation=false']" "the command's environment"
 dotnet_env
 run "${DOTNET_CMD[@]}" env -u MSBUILDDISABLENODEREUSE -u DOTNET_CLI_USE_MSBUILD_SERVER -u UseSharedCompilation \
     -C "$HOME/repo/app" NUGET_PLUGIN_PATHS="$HOME/no-plugins" NUGET_PACKAGES="$HOME/packages-6" \
-    "$FEEDZ_AGENT" exec -- dotnet build --no-http-cache
+    "$FEEDZ_AGENT" exec --nuget-env -- dotnet build --no-http-cache
 [ "$STATUS" -eq 0 ] || fail "build through exec failed:
 $OUT
 $ERR"
