@@ -4,6 +4,7 @@
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/text.hpp>
 
 #include <cstdlib>
 
@@ -83,11 +84,12 @@ std::vector<NuGetConfig::Source> NuGetConfig::sources() const {
     if (sources_section == XmlDocument::k_none) {
         return found;
     }
-    for (std::size_t child : m_document.children_named(sources_section, "add")) {
+    // NuGet reads <Add Key="…" Value="…"> as <add key value>: so must a duplicate check.
+    for (std::size_t child : m_document.element(sources_section).children) {
         const auto& element = m_document.element(child);
-        auto key = element.attribute("key");
-        auto value = element.attribute("value");
-        if (key && value) {
+        auto key = element.attribute_ignoring_case("key");
+        auto value = element.attribute_ignoring_case("value");
+        if (iequals(element.name, "add") && key && value) {
             found.push_back({*key, *value, m_document.line_of(element.begin)});
         }
     }

@@ -42,16 +42,6 @@ std::vector<std::string> config_files_in(const fs::path& directory) {
     return found;
 }
 
-std::optional<std::string> attribute_ignoring_case(const XmlDocument::Element& element,
-                                                   std::string_view name) {
-    for (const auto& attribute : element.attributes) {
-        if (iequals(attribute.name, name)) {
-            return attribute.value;
-        }
-    }
-    return std::nullopt;
-}
-
 // Where no project keeps its own config: version control, npm's dependencies, build output.
 bool skipped_directory(const std::string& name) {
     return name == ".git" || name == "node_modules" || iequals(name, "bin") || iequals(name, "obj");
@@ -152,18 +142,18 @@ Result<NuGetSourceDefinitions> nuget_source_definitions(const std::vector<std::s
                 continue;
             }
             const auto& section = document->element(element.parent).name;
-            auto key = attribute_ignoring_case(element, "key");
+            auto key = element.attribute_ignoring_case("key");
             if (!key) {
                 continue;
             }
             if (iequals(section, "packageSources")) {
                 definitions.sources.push_back(
                     {*key,
-                     attribute_ignoring_case(element, "value").value_or(""),
+                     element.attribute_ignoring_case("value").value_or(""),
                      file,
                      document->line_of(element.begin)});
             } else if (iequals(section, "disabledPackageSources")
-                       && iequals(attribute_ignoring_case(element, "value").value_or(""), "true")) {
+                       && iequals(element.attribute_ignoring_case("value").value_or(""), "true")) {
                 definitions.disabled.push_back(*key);
             }
         }

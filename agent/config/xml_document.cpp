@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "xml_document.hpp"
 
+#include <agent/util/text.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -344,6 +346,16 @@ Result<void> Scanner::run(std::vector<XmlDocument::Element>& elements, std::size
 std::optional<std::string> XmlDocument::Element::attribute(std::string_view attribute_name) const {
     for (const auto& item : attributes) {
         if (item.name == attribute_name) {
+            return item.value;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string>
+XmlDocument::Element::attribute_ignoring_case(std::string_view attribute_name) const {
+    for (const auto& item : attributes) {
+        if (iequals(item.name, attribute_name)) {
             return item.value;
         }
     }

@@ -36,6 +36,9 @@ public:
         std::vector<Attribute> attributes;
 
         std::optional<std::string> attribute(std::string_view attribute_name) const;
+
+        // The same with the name compared without ASCII case, as NuGet compares its own.
+        std::optional<std::string> attribute_ignoring_case(std::string_view attribute_name) const;
     };
 
     // Scans `text`. A document that is not well-formed XML is an error naming `file_name`,

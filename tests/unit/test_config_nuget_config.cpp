@@ -154,6 +154,22 @@ TEST_CASE("NuGetConfig: facts about sources, credentials, disabled sources and m
     CHECK_FALSE(config->has_mapping("acme/pkgs"));
 }
 
+TEST_CASE("NuGetConfig: <Add Key Value> is a source, as NuGet reads it", "[config][nuget]") {
+    ScratchDirectory scratch;
+    std::string path = scratch.file(
+        "NuGet.Config",
+        "<configuration>\n  <packageSources>\n"
+        "    <Add Key=\"team\" VALUE=\"https://f.feedz.io/acme/pkgs/nuget/index.json\" />\n"
+        "    <clear />\n  </packageSources>\n</configuration>\n");
+    auto config = NuGetConfig::load(path);
+    REQUIRE(config);
+    REQUIRE(config->sources().size() == 1);
+    CHECK(config->sources()[0].line == 3);
+    // login finds it and adds no second source for the same URL.
+    CHECK(config->key_of_url("https://f.feedz.io/acme/pkgs/nuget/index.json")
+          == std::optional<std::string>("team"));
+}
+
 TEST_CASE("NuGetConfig: mappings are added under packageSourceMapping and removed again",
           "[config][nuget]") {
     ScratchDirectory scratch;
