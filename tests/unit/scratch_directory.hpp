@@ -14,6 +14,14 @@
 #include <system_error>
 #include <vector>
 
+// The content of `path`, which the test requires to exist.
+inline std::string read_existing_file(const std::string& path) {
+    auto content = feedz::read_file(path);
+    REQUIRE(content);
+    REQUIRE(content->has_value());
+    return **content;
+}
+
 // A fresh directory under $TMPDIR (or /tmp) for one test, removed with everything in it.
 class ScratchDirectory {
 public:

@@ -19,13 +19,6 @@ using feedz::NpmrcEntry;
 
 namespace {
 
-std::string read(const std::string& path) {
-    auto content = feedz::read_file(path);
-    REQUIRE(content);
-    REQUIRE(content->has_value());
-    return **content;
-}
-
 std::string text_of(const Npmrc& config) {
     return std::string(config.text().view());
 }
@@ -309,13 +302,13 @@ TEST_CASE("Npmrc::save: atomic, mode 0600, through a symlink, only when changed"
     CHECK(S_ISLNK(link_st.st_mode));
     REQUIRE(::stat(target.c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0600);
-    CHECK(read(target) == "# mine\r\na=1\r\n" + k_key + "=" + k_value + "\r\n");
+    CHECK(read_existing_file(target) == "# mine\r\na=1\r\n" + k_key + "=" + k_value + "\r\n");
 
     auto reloaded = Npmrc::load(link);
     REQUIRE(reloaded);
     REQUIRE(reloaded->erase(k_key));
     REQUIRE(reloaded->save());
-    CHECK(read(target) == "# mine\r\na=1\r\n");
+    CHECK(read_existing_file(target) == "# mine\r\na=1\r\n");
 }
 
 TEST_CASE("Npmrc::save: a new file is created 0600 with its directory", "[config][npmrc]") {
@@ -331,7 +324,7 @@ TEST_CASE("Npmrc::save: a new file is created 0600 with its directory", "[config
 
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0600);
-    CHECK(read(path) == k_key + "=" + k_value + "\n");
+    CHECK(read_existing_file(path) == k_key + "=" + k_value + "\n");
 }
 
 TEST_CASE("Npmrc::write_to: the same bytes as text()", "[config][npmrc]") {
@@ -345,6 +338,6 @@ TEST_CASE("Npmrc::write_to: the same bytes as text()", "[config][npmrc]") {
         REQUIRE(fd >= 0);
         REQUIRE(config.write_to(fd));
         ::close(fd);
-        CHECK(read(path) == text_of(config));
+        CHECK(read_existing_file(path) == text_of(config));
     }
 }

@@ -17,13 +17,6 @@ using feedz::NuGetConfig;
 
 namespace {
 
-std::string read(const std::string& path) {
-    auto content = feedz::read_file(path);
-    REQUIRE(content);
-    REQUIRE(content->has_value());
-    return **content;
-}
-
 const std::string k_url = "https://f.feedz.io/acme/pkgs/nuget/index.json";
 
 // Varied real-world shapes of NuGet.Config (the issue's list and more).
@@ -74,7 +67,7 @@ TEST_CASE("NuGetConfig: varied files round-trip byte for byte apart from our ent
         auto self_closing = config->self_closing_text("packageSources");
         REQUIRE(config->add_source("acme/pkgs", k_url));
         REQUIRE(config->save());
-        std::string edited = read(path);
+        std::string edited = read_existing_file(path);
         CHECK(edited != original);
         CHECK(edited.find("<add key=\"acme/pkgs\" value=\"" + k_url + "\" />")
               != std::string::npos);
@@ -102,7 +95,7 @@ TEST_CASE("NuGetConfig: varied files round-trip byte for byte apart from our ent
             CHECK(*restored);
         }
         REQUIRE(reloaded->save());
-        CHECK(read(path) == original);
+        CHECK(read_existing_file(path) == original);
     }
 }
 
@@ -252,7 +245,7 @@ TEST_CASE("NuGetConfig: a file that is not XML is refused with file and line, an
         CHECK(config.error().message.find(path) != std::string::npos);
         CHECK(config.error().message.find(where) != std::string::npos);
         CHECK(config.error().message.find("left as it was") != std::string::npos);
-        CHECK(read(path) == content);
+        CHECK(read_existing_file(path) == content);
     }
 }
 

@@ -33,11 +33,8 @@ AuditLog opened(const std::string& path) {
 }
 
 std::vector<json> lines_of(const std::string& path) {
-    auto content = read_file(path);
-    REQUIRE(content.has_value());
-    REQUIRE(content->has_value());
     std::vector<json> lines;
-    std::istringstream stream(**content);
+    std::istringstream stream(read_existing_file(path));
     std::string line;
     while (std::getline(stream, line)) {
         json entry = json::parse(line, nullptr, false);

@@ -73,12 +73,7 @@ public:
         return call({{"op", "get"}, {"url", url}, {"operation", operation}});
     }
 
-    std::string audit_text() const {
-        auto content = read_file(m_audit->path());
-        REQUIRE(content.has_value());
-        REQUIRE(content->has_value());
-        return **content;
-    }
+    std::string audit_text() const { return read_existing_file(m_audit->path()); }
 
     std::vector<json> audit_entries() const {
         std::vector<json> entries;
