@@ -195,11 +195,6 @@ bool is_npm_command(std::string_view word) {
            != std::end(k_npm_commands);
 }
 
-std::string basename_of(std::string_view path) {
-    auto slash = path.rfind('/');
-    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
 // The arguments that are not options (nor option values), in order; `registry` gets the
 // value of --registry.
 std::vector<std::string> positionals(const std::vector<std::string>& arguments,

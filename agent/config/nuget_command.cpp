@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nuget_command.hpp"
 
+#include <agent/util/file.hpp>
 #include <agent/util/text.hpp>
 
 #include <algorithm>
@@ -9,11 +10,6 @@
 namespace feedz {
 
 namespace {
-
-std::string basename_of(std::string_view path) {
-    auto slash = path.rfind('/');
-    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
 
 // The value of option `names` at `args[i]` ("--source URL" or "--source=URL"), advancing `i`
 // past it. dotnet's options are case-sensitive; nuget.exe's ("-Source") are not, so both are

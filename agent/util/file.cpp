@@ -130,6 +130,11 @@ Result<std::optional<std::string>> read_file(const std::string& path) {
     return std::optional<std::string>(std::move(content));
 }
 
+std::string basename_of(std::string_view path) {
+    auto slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
 std::string parent_directory(const std::string& path) {
     auto slash = path.find_last_of('/');
     if (slash == std::string::npos) {

@@ -31,6 +31,9 @@ Result<void> make_directories(const std::string& path, mode_t mode);
 // The directory part of `path` ("." when there is none).
 std::string parent_directory(const std::string& path);
 
+// The last component of `path` ("npm" for "/usr/bin/npm").
+std::string basename_of(std::string_view path);
+
 // `path` with a symlink chain resolved, so that writing replaces the link's target and not the
 // link (dotfiles are often symlinks into a repository). Missing files resolve to themselves.
 std::string resolve_symlinks(const std::string& path);
