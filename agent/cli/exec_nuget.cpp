@@ -101,7 +101,8 @@ files_to_read(const NuGetCommandPlan& plan,
                 std::fprintf(stderr,
                              "feedz-agent: warning: too many files below %s to find every "
                              "nuget.config; no NuGet credentials were set (the plugin still "
-                             "supplies them)\n",
+                             "supplies them; run exec in the project's directory to get them "
+                             "set)\n",
                              root.c_str());
                 return std::nullopt;
             }
@@ -225,7 +226,8 @@ nuget_credential_variables(AgentClient& agent,
     if (!definitions) {
         // dotnet refuses to run with this file too, and says so.
         std::fprintf(stderr,
-                     "feedz-agent: warning: %s; no NuGet credentials were set\n",
+                     "feedz-agent: warning: %s; no NuGet credentials were set (dotnet cannot "
+                     "read that file either: fix it or remove it)\n",
                      definitions.error().message.c_str());
         return variables;
     }
@@ -242,7 +244,8 @@ nuget_credential_variables(AgentClient& agent,
                 }
                 std::fprintf(stderr,
                              "feedz-agent: warning: NuGet source '%s' names different URLs (%s); "
-                             "it gets no credentials from exec\n",
+                             "it gets no credentials from exec (give it one URL in every file, "
+                             "or let the plugin serve it)\n",
                              source.spellings.front().c_str(),
                              places.c_str());
             }
@@ -269,10 +272,11 @@ nuget_credential_variables(AgentClient& agent,
             if (!lookup->rejected.empty()) {
                 std::fprintf(stderr,
                              "feedz-agent: warning: no usable token for NuGet source '%s' (%s): "
-                             "%s\n",
+                             "%s; store one with feedz-agent login --feed %s\n",
                              source.spellings.front().c_str(),
                              source.url->text.c_str(),
-                             describe_rejections(lookup->rejected).c_str());
+                             describe_rejections(lookup->rejected).c_str(),
+                             source.url->text.c_str());
             }
             continue;
         }
