@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstring>
 
 namespace feedz::cli {
 
@@ -265,14 +264,7 @@ std::vector<SecretString> placeholder_variables(const NpmConfigs& configs,
                 } else if (name != "_authToken") {
                     continue;
                 }
-                std::string prefix = placeholder.name + "=";
-                SecretString variable = SecretString::with_size(prefix.size() + value.size() + 1);
-                std::memcpy(variable.data(), prefix.data(), prefix.size());
-                if (!value.empty()) {
-                    std::memcpy(variable.data() + prefix.size(), value.view().data(), value.size());
-                }
-                variable.data()[variable.size() - 1] = '\0';
-                variables.push_back(std::move(variable));
+                variables.push_back(environment_entry(placeholder.name + "=", value.view()));
                 exported.push_back(placeholder.name);
             }
         }

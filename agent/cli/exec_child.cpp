@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace feedz::cli {
 
@@ -62,6 +63,20 @@ std::optional<std::string> find_program(std::string_view command, std::string_vi
         }
         path.remove_prefix(colon + 1);
     }
+}
+
+SecretString
+environment_entry(std::string_view head, std::string_view secret, std::string_view tail) {
+    SecretString entry = SecretString::with_size(head.size() + secret.size() + tail.size() + 1);
+    char* out = entry.data();
+    for (std::string_view part : {head, secret, tail}) {
+        if (!part.empty()) { // an empty view's data() may be null, which memcpy must not get
+            std::memcpy(out, part.data(), part.size());
+            out += part.size();
+        }
+    }
+    *out = '\0';
+    return entry;
 }
 
 Result<int> run_child(const std::string& program,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exec_nuget.hpp"
 
+#include <agent/cli/exec_child.hpp>
 #include <agent/cli/token_rejections.hpp>
 #include <agent/config/nuget_command.hpp>
 #include <agent/config/nuget_sources.hpp>
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -185,16 +185,10 @@ bool inside(const std::vector<Feed>& feeds, const NormalizedUrl& url) {
 }
 
 SecretString credential_variable(const std::string& key, const SecretString& token) {
-    std::string head =
-        std::string(k_nuget_credentials_variable) + key + "=Username=feedz;Password=";
-    std::string_view tail = ";ValidAuthenticationTypes=basic";
-    SecretString variable = SecretString::with_size(head.size() + token.size() + tail.size() + 1);
-    char* out = variable.data();
-    std::memcpy(out, head.data(), head.size());
-    std::memcpy(out + head.size(), token.view().data(), token.size());
-    std::memcpy(out + head.size() + token.size(), tail.data(), tail.size());
-    out[variable.size() - 1] = '\0';
-    return variable;
+    return environment_entry(std::string(k_nuget_credentials_variable) + key
+                                 + "=Username=feedz;Password=",
+                             token.view(),
+                             ";ValidAuthenticationTypes=basic");
 }
 
 } // namespace
