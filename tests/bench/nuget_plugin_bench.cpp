@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nuget-plugin-bench: how long NuGet waits for nuget-plugin-feedz, against the floor of
+// feedz-plugin-bench: how long NuGet waits for nuget-plugin-feedz, against the floor of
 // spawning /bin/true in the same run. One iteration is a whole plugin session as NuGet runs it:
 // spawn, both handshakes, Initialize, GetOperationClaims, SetLogLevel, one
 // GetAuthenticationCredentials, Close, exit. Figures: median and p99 of
@@ -8,7 +8,7 @@
 //   - the whole session to the plugin's exit,
 // and the ratio of the medians to the floor. It asserts nothing about time.
 //
-//   nuget-plugin-bench PLUGIN SOURCE-URL [ITERATIONS]
+//   feedz-plugin-bench PLUGIN SOURCE-URL [ITERATIONS]
 //
 // The plugin inherits the environment: run it with an agent that holds a token for SOURCE-URL
 // (or with FEEDZ_CREDENTIALS); tests/bench/run-nuget-plugin-bench.sh sets both up.
@@ -32,7 +32,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 [[noreturn]] void die(const std::string& message) {
-    std::fprintf(stderr, "nuget-plugin-bench: %s\n", message.c_str());
+    std::fprintf(stderr, "feedz-plugin-bench: %s\n", message.c_str());
     std::exit(1);
 }
 
@@ -195,7 +195,7 @@ void report(const char* what, const std::vector<double>& samples, double floor) 
 
 int main(int argc, char** argv) {
     if (argc < 3 || argc > 4) {
-        std::fprintf(stderr, "usage: nuget-plugin-bench PLUGIN SOURCE-URL [ITERATIONS]\n");
+        std::fprintf(stderr, "usage: feedz-plugin-bench PLUGIN SOURCE-URL [ITERATIONS]\n");
         return 2;
     }
     std::string plugin = argv[1];
