@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # demo.sh: the whole job on one machine, with nothing of yours touched and no Feedz account.
 #
 # Installs what is missing (apt, through installers/install-build-deps.sh), builds, then in a
@@ -13,7 +13,7 @@
 #   BUILD_DIR   build directory (default: build)
 # Needs npm (11 is what the project tests with) and the .NET 10 SDK for those two steps; a
 # missing one is skipped with a note (FEEDZ_DEMO_STRICT=1 makes that an error).
-set -eu
+set -euo pipefail # each piped command below is shown through sed: its status must count
 top=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$top/build}
 
@@ -21,11 +21,8 @@ if [ -z "${FEEDZ_DEMO_INSIDE:-}" ]; then
     started=$(date +%s)
     echo "== installing what is missing and building (in $build_dir)"
     "$top/installers/install-build-deps.sh" --tests
-    if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-        cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    fi
-    cmake --build "$build_dir" -j"$(nproc)" \
-        --target feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz feedz-test-feed >/dev/null
+    BUILD_DIR=$build_dir "$top/installers/build.sh" \
+        feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz feedz-test-feed >/dev/null
     demo_home=$(mktemp -d "${TMPDIR:-/tmp}/feedz-demo.XXXXXX")
     status_file=$demo_home.status
     # The directory goes on every exit; the feed, the agent and the keyring go with the session.
@@ -36,7 +33,7 @@ if [ -z "${FEEDZ_DEMO_INSIDE:-}" ]; then
     {
         inner=0
         FEEDZ_DEMO_INSIDE=1 BUILD_DIR="$build_dir" KEYRING_HOME="$demo_home" FEEDZ_DEMO_OWNER=$$ \
-            "$top/tests/lib/with-test-keyring.sh" sh "$0" 2>&1 || inner=$?
+            "$top/tests/lib/with-test-keyring.sh" bash "$0" 2>&1 || inner=$?
         echo "$inner" >"$status_file"
     } | grep -v 'Failed to set fd limit'
     status=$(cat "$status_file")

@@ -55,15 +55,10 @@ manifest=$manifest_dir/install-manifest
 # --- the programs ---
 if [ -z "$build_dir" ]; then
     build_dir=${BUILD_DIR:-$top/build}
-    command -v cmake >/dev/null 2>&1 \
-        || die "cmake is missing: run installers/install-build-deps.sh first (it uses sudo), or pass --build-dir"
-    if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-        say "== configuring $build_dir"
-        cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFEEDZ_BUILD_TESTS=OFF >/dev/null
-    fi
     say "== building in $build_dir"
-    jobs=$(nproc 2>/dev/null || echo 2)
-    cmake --build "$build_dir" -j"$jobs" --target feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz >/dev/null
+    BUILD_DIR=$build_dir "$top/installers/build.sh" \
+        feedz-agent feedz-agentd feedz-agent-https nuget-plugin-feedz >/dev/null \
+        || die "the build failed (above); installers/install-build-deps.sh installs what it needs"
 fi
 [ -d "$build_dir" ] || die "no build directory $build_dir"
 build_dir=$(cd "$build_dir" && pwd)

@@ -35,7 +35,12 @@ die() { printf 'uninstall.sh: %s\n' "$*" >&2; exit 1; }
 data_home=${XDG_DATA_HOME:-$HOME/.local/share}
 state_home=${XDG_STATE_HOME:-$HOME/.local/state}
 manifest=$data_home/feedz-agent/install-manifest
-[ -f "$manifest" ] || die "nothing to remove: $manifest does not exist (install.sh writes it)"
+if [ ! -f "$manifest" ]; then
+    # Not installed (or removed already): running uninstall twice is not an error.
+    say "feedz-agent is not installed for $(id -un 2>/dev/null || id -u): $manifest does not exist"
+    say "(install.sh writes it), so there is nothing to remove."
+    exit 0
+fi
 entries=$(cat "$manifest")
 
 # The installed feedz-agent, from the manifest.

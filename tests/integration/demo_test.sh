@@ -30,7 +30,7 @@ processes_of_the_demo() {
 
 step "installers/demo.sh"
 started=$(date +%s)
-run env TMPDIR="$DEMO_TMP" BUILD_DIR="$BUILD_DIR" FEEDZ_DEMO_STRICT=1 sh "$DEMO"
+run env TMPDIR="$DEMO_TMP" BUILD_DIR="$BUILD_DIR" FEEDZ_DEMO_STRICT=1 "$DEMO"
 seconds=$(($(date +%s) - started))
 echo "$OUT" | sed 's/^/    | /'
 [ "$STATUS" -eq 0 ] || fail "demo.sh failed (exit $STATUS) after $seconds s:
