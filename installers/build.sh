@@ -14,14 +14,7 @@ build_dir=${BUILD_DIR:-$top/build}
 
 command -v cmake >/dev/null 2>&1 \
     || { echo "build.sh: cmake is missing: run installers/install-build-deps.sh first" >&2; exit 1; }
-# ccache, when installed, for a new tree only: changing the launcher of a tree rebuilds all of it.
-launcher=""
-if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ccache >/dev/null 2>&1; then
-    launcher=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache
-fi
-# shellcheck disable=SC2086 # $launcher is one word or none
-cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFEEDZ_BUILD_TESTS=ON \
-    $launcher >/dev/null
+cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFEEDZ_BUILD_TESTS=ON >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ $# -eq 0 ]; then
     cmake --build "$build_dir" -j"$jobs"

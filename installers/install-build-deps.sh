@@ -1,13 +1,15 @@
 #!/bin/sh
 # install-build-deps.sh [--tests]: installs what building feedz-agent needs on Debian 12 (and,
-# with --tests, what its tests need), with apt-get. Packages already installed are skipped, so
-# it is quick to run again. Uses sudo when not root.
+# with --tests, what its tests need: clang and its runtime for the fuzzers, and ccache, so that
+# the test of the README's commands builds its copy of the checkout from the cache), with
+# apt-get. Packages already installed are skipped, so it is quick to run again. Uses sudo when
+# not root.
 set -eu
 
 build_packages="build-essential cmake pkg-config libpoco-dev libsecret-1-dev nlohmann-json3-dev
 libssl-dev catch2"
 test_packages="gnome-keyring libsecret-tools dbus dbus-daemon dbus-user-session libglib2.0-bin jq
-curl zip unzip openssl ca-certificates util-linux systemd python3"
+curl zip unzip openssl ca-certificates util-linux systemd python3 git ccache clang-14 libclang-rt-14-dev"
 
 packages=$build_packages
 if [ "${1:-}" = "--tests" ]; then
