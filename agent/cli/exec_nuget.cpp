@@ -155,7 +155,10 @@ std::map<std::string, KeyedSource> keyed_sources(const NuGetSourceDefinitions& d
         }
         source.places.push_back(definition.file + ":" + std::to_string(definition.line));
     }
-    for (auto& [folded, source] : keyed) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    for (auto& entry : keyed) {
+        const std::string& folded = entry.first;
+        auto& source = entry.second;
         if (source.conflicting) {
             source.url.reset();
         }
