@@ -6,7 +6,7 @@
 #
 # Orders: the README's (deps, install, demo, tests, .deb, uninstall), then each command again
 # after another predecessor (uninstall with nothing installed, the .deb before install, tests
-# right after install, install twice, uninstall twice). The tests are run as `run-all.sh -L
+# right after install, install twice, uninstall twice in a row). The tests are run as `run-all.sh -L
 # unit`: the same script and code path, without running this test inside itself.
 source "$(dirname "$0")/../lib/testlib.sh"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,11 +75,11 @@ for name in deps install demo tests deb uninstall; do
 done
 
 step "each again, after other commands"
-for name in uninstall deb install tests demo install uninstall uninstall deps; do
+for name in uninstall deps deb install tests demo install uninstall uninstall; do
     readme_command "$name"
 done
 installed && fail "feedz-agent is still installed after the last uninstall"
-expect_contains "$OUT" "nothing to remove"
+expect_contains "$OUT" "nothing to remove" "the output of the second uninstall in a row"
 
 step "nothing named like a NuGet plugin but the plugin in the checkout's build tree"
 stray=$(find build -type f -name 'nuget-plugin-*' ! -name nuget-plugin-feedz)
