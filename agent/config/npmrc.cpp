@@ -20,9 +20,6 @@ namespace feedz {
 
 namespace {
 
-// Files larger than this are not npm configs; reading them whole is not worth the memory.
-constexpr std::size_t k_max_file_size = 16 * 1024 * 1024;
-
 constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 constexpr std::string_view k_nbsp = "\xC2\xA0";
 
@@ -243,7 +240,7 @@ Npmrc Npmrc::parse(std::string_view text, std::string path) {
 }
 
 Result<Npmrc> Npmrc::load(const std::string& path) {
-    auto text = read_secret_file(resolve_symlinks(path), k_max_file_size);
+    auto text = read_secret_file(resolve_symlinks(path));
     if (!text) {
         return text.error();
     }
