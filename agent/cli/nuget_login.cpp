@@ -178,6 +178,19 @@ Result<void> register_with_nuget(Registration& registration) {
                  directory = parent_directory(directory)) {
                 staged_state.add({registration.token.name, k_directory, path, directory, "", ""});
             }
+        } else if (staged_state.owned(k_file, path, path)) {
+            // Whoever writes into a file we created shares it (and its directories), so that
+            // the last logout, in whichever order, removes it.
+            std::vector<ManagedEntry> shared;
+            for (const auto& entry : staged_state.entries()) {
+                if (entry.file == path && (entry.kind == k_file || entry.kind == k_directory)) {
+                    shared.push_back(entry);
+                }
+            }
+            for (auto entry : shared) {
+                entry.token = registration.token.name;
+                staged_state.add(entry);
+            }
         }
         if (auto saved = config->save(); !saved) {
             return make_error(Errc::io_error,
