@@ -181,7 +181,8 @@ Result<void> register_feeds(const LoginRequest& request,
     Registration registration{request.info, request.feeds, secret, arguments, state, notes};
     auto nuget = register_with_nuget(registration);
     auto npm = nuget ? register_with_npm(registration) : Result<void>();
-    // Record what was written even when one of them failed.
+    // Each integration records only what it saved, so this keeps what did reach the disk
+    // when the other failed.
     FEEDZ_TRY(state.save());
     FEEDZ_TRY(nuget);
     return npm;
@@ -248,9 +249,9 @@ int run_login(Arguments& arguments, char** argv) {
     if (!registered) {
         report(registered.error());
         std::fprintf(stderr,
-                     "feedz-agent: the token is stored; fix the above and run the same login "
-                     "again to finish the configuration\n");
-        return exit_code_for(registered.error());
+                     "feedz-agent: the token is stored, but the feed was not registered; fix "
+                     "the above and run the same login again to finish the configuration\n");
+        return k_exit_failure;
     }
     return k_exit_ok;
 }

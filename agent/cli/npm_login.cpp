@@ -136,7 +136,12 @@ void write_credential(Registration& registration, Npmrc& config, const Feed& fee
     SecretString value = npm_basic_auth(registration.secret.view());
     bool changed = config.set(key, value.view());
     take_ownership(registration.state,
-                   {registration.token.name, k_auth, config.path(), key, registry});
+                   {registration.token.name,
+                    k_auth,
+                    config.path(),
+                    key,
+                    registry,
+                    config.line_digest(key).value_or("")});
     registration.notes.push_back(
         changed ? "npm: wrote the credential for " + registry + " to " + shown
                       + " (mode 0600): plain npm install and npm publish work."
@@ -182,7 +187,7 @@ void route_scope(Registration& registration,
                                      + shown + ").");
     }
     take_ownership(registration.state,
-                   {registration.token.name, k_scope, config.path(), key, registry});
+                   {registration.token.name, k_scope, config.path(), key, registry, ""});
 }
 
 } // namespace
@@ -242,28 +247,46 @@ Result<void> register_with_npm(Registration& registration) {
                               + ". Fix the file, or log in with --npm none");
     }
     bool existed = config->exists();
+    // Entries and notes are staged and kept only once the file is saved: what failed to reach
+    // the disk is neither reported as written nor recorded as ours (logout would remove it).
+    ManagedState staged_state = registration.state;
+    std::vector<std::string> staged_notes;
+    Registration staged{registration.token,
+                        registration.feeds,
+                        registration.secret,
+                        registration.arguments,
+                        staged_state,
+                        staged_notes};
     for (const Feed& feed : registration.feeds) {
         if (*mode == NpmMode::userconfig) {
-            write_credential(registration, *config, feed);
+            write_credential(staged, *config, feed);
         } else {
-            remove_credential(registration, *config, feed);
+            remove_credential(staged, *config, feed);
         }
         if (scope) {
-            route_scope(registration, *config, feed, *scope);
+            route_scope(staged, *config, feed, *scope);
         }
     }
     if (*mode == NpmMode::exec) {
-        registration.notes.push_back("npm: no credential is kept at rest (--npm exec); run npm "
-                                     "as `feedz-agent exec -- npm install`.");
+        staged_notes.push_back("npm: no credential is kept at rest (--npm exec); run npm "
+                               "as `feedz-agent exec -- npm install`.");
     }
     if (config->changed()) {
         // Whoever writes into a file we created shares it, so that the last logout removes it.
-        if (!existed || registration.state.owned(k_file, config->path(), config->path())) {
-            registration.state.add(
-                {registration.token.name, k_file, config->path(), config->path(), ""});
+        if (!existed || staged_state.owned(k_file, config->path(), config->path())) {
+            staged_state.add(
+                {registration.token.name, k_file, config->path(), config->path(), "", ""});
         }
-        FEEDZ_TRY(config->save());
+        if (auto saved = config->save(); !saved) {
+            return make_error(Errc::io_error,
+                              "npm: " + display_path(config->path())
+                                  + " was not changed: " + saved.error().message
+                                  + ". Make the file and its directory writable by you, or log "
+                                    "in with --npm exec (nothing at rest)");
+        }
     }
+    registration.state = std::move(staged_state);
+    registration.notes.insert(registration.notes.end(), staged_notes.begin(), staged_notes.end());
 
     // What in the user's npm setup would still get in the way.
     auto configs = load_npm_configs(cwd, environment, home);
@@ -299,7 +322,14 @@ Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
         }
         bool created = false;
         for (const auto& entry : entries) {
-            if (entry.kind == k_auth && config->erase(entry.key)) {
+            if (entry.kind == k_auth && !entry.written.empty()
+                && config->line_digest(entry.key) != entry.written) {
+                if (config->find(entry.key)) {
+                    notes.push_back("npm: the credential for " + entry.value + " in "
+                                    + display_path(path)
+                                    + " is not the one feedz-agent wrote; it was left as it is.");
+                }
+            } else if (entry.kind == k_auth && config->erase(entry.key)) {
                 notes.push_back("npm: removed the credential for " + entry.value + " from "
                                 + display_path(path) + ".");
             } else if (entry.kind == k_scope) {

@@ -65,8 +65,8 @@ Result<void> register_feed(Registration& registration,
     if (auto existing = config.key_of_url(url)) {
         key = *existing;
         // Ours already (another token's): share it. The user's own: leave it alone.
-        if (registration.state.owned(k_source, path, key)) {
-            registration.state.add({token, k_source, path, key, url});
+        if (auto ours = registration.state.find(k_source, path, key)) {
+            registration.state.add({token, k_source, path, key, ours->value, ours->written});
         }
         registration.notes.push_back("NuGet: " + display_path(path) + " already has " + url
                                      + " as source '" + key + "'.");
@@ -77,14 +77,15 @@ Result<void> register_feed(Registration& registration,
         // expanded to hold the source; logout collapses it again.
         for (const char* name : {"packageSources", "configuration"}) {
             if (auto text = config.self_closing_text(name)) {
-                registration.state.add({token, k_self_closing, path, name, *text});
+                registration.state.add({token, k_self_closing, path, name, *text, *text});
                 break;
             }
         }
         FEEDZ_TRY(config.add_source(key, url));
-        registration.state.add({token, k_source, path, key, url});
+        registration.state.add(
+            {token, k_source, path, key, url, NuGetConfig::source_element(key, url)});
         if (new_section) {
-            registration.state.add({token, k_section, path, "packageSources", ""});
+            registration.state.add({token, k_section, path, "packageSources", "", ""});
         }
         registration.notes.push_back("NuGet: added source '" + key + "' (" + url + ") to "
                                      + display_path(path) + ", without credentials: "
@@ -116,7 +117,8 @@ Result<void> register_feed(Registration& registration,
     for (const auto& pattern : patterns) {
         if (!config.has_mapping(key, pattern)) {
             FEEDZ_TRY(config.add_mapping(key, pattern));
-            registration.state.add({token, k_mapping, path, mapping_key(key, pattern), pattern});
+            registration.state.add(
+                {token, k_mapping, path, mapping_key(key, pattern), pattern, ""});
         }
     }
     if (!config.has_mapping(key)) {
@@ -152,25 +154,55 @@ Result<void> register_with_nuget(Registration& registration) {
                           "cannot register the feed with NuGet: " + config.error().message
                               + ". Fix the file, or log in with --no-nuget");
     }
+    // Entries and notes are staged and kept only once the file is saved: what failed to reach
+    // the disk is neither reported as added nor recorded as ours (logout would remove it).
+    ManagedState staged_state = registration.state;
+    std::vector<std::string> staged_notes;
+    Registration staged{registration.token,
+                        registration.feeds,
+                        registration.secret,
+                        registration.arguments,
+                        staged_state,
+                        staged_notes};
     auto patterns = registration.arguments.values("nuget-pattern");
     for (const Feed& feed : registration.feeds) {
-        FEEDZ_TRY(register_feed(registration, *config, feed, patterns));
+        FEEDZ_TRY(register_feed(staged, *config, feed, patterns));
     }
-    if (!config->changed()) {
-        return {};
-    }
-    if (config->created()) {
-        registration.state.add(
-            {registration.token.name, k_file, config->path(), config->path(), ""});
-        // The directories made for it (~/.nuget, ~/.nuget/NuGet) go again with it.
-        for (std::string directory = parent_directory(config->path());
-             directory != home_directory() && ::access(directory.c_str(), F_OK) != 0;
-             directory = parent_directory(directory)) {
-            registration.state.add(
-                {registration.token.name, k_directory, config->path(), directory, ""});
+    if (config->changed()) {
+        const std::string& path = config->path();
+        if (config->created()) {
+            staged_state.add({registration.token.name, k_file, path, path, "", ""});
+            // The directories made for it (~/.nuget, ~/.nuget/NuGet) go again with it.
+            for (std::string directory = parent_directory(path);
+                 directory != home_directory() && ::access(directory.c_str(), F_OK) != 0;
+                 directory = parent_directory(directory)) {
+                staged_state.add({registration.token.name, k_directory, path, directory, "", ""});
+            }
+        } else if (staged_state.owned(k_file, path, path)) {
+            // Whoever writes into a file we created shares it (and its directories), so that
+            // the last logout, in whichever order, removes it.
+            std::vector<ManagedEntry> shared;
+            for (const auto& entry : staged_state.entries()) {
+                if (entry.file == path && (entry.kind == k_file || entry.kind == k_directory)) {
+                    shared.push_back(entry);
+                }
+            }
+            for (auto entry : shared) {
+                entry.token = registration.token.name;
+                staged_state.add(entry);
+            }
+        }
+        if (auto saved = config->save(); !saved) {
+            return make_error(Errc::io_error,
+                              "NuGet: the feed was not added to " + display_path(path) + ": "
+                                  + saved.error().message
+                                  + ". Make the file and its directory writable by you, or log "
+                                    "in with --no-nuget");
         }
     }
-    return config->save();
+    registration.state = std::move(staged_state);
+    registration.notes.insert(registration.notes.end(), staged_notes.begin(), staged_notes.end());
+    return {};
 }
 
 Result<void> unregister_from_nuget(const std::vector<ManagedEntry>& released,
@@ -216,6 +248,13 @@ Result<void> unregister_from_nuget(const std::vector<ManagedEntry>& released,
                 FEEDZ_TRY(
                     config->remove_mapping(entry.key.substr(0, entry.key.find('\n')), entry.value));
             } else if (entry.kind == k_source) {
+                if (!entry.written.empty() && config->source_text(entry.key) != entry.written) {
+                    if (config->source_text(entry.key)) {
+                        notes.push_back("NuGet: source '" + entry.key + "' in " + display_path(path)
+                                        + " is not what feedz-agent wrote; it was left as it is.");
+                    }
+                    continue;
+                }
                 auto removed = config->remove_source(entry.key, entry.value);
                 if (!removed) {
                     return removed.error();

@@ -78,7 +78,12 @@ Result<ManagedState> ManagedState::load(const std::string& path) {
         if (!item.is_object() || !token || !kind || !file || !key) {
             return damaged(path, "an entry lacks token, kind, file or key");
         }
-        state.m_entries.push_back({*token, *kind, *file, *key, field("value").value_or("")});
+        state.m_entries.push_back({*token,
+                                   *kind,
+                                   *file,
+                                   *key,
+                                   field("value").value_or(""),
+                                   field("written").value_or("")});
     }
     return state;
 }
@@ -105,6 +110,16 @@ bool ManagedState::owned(const std::string& kind,
     return std::any_of(m_entries.begin(), m_entries.end(), [&](const ManagedEntry& entry) {
         return entry.kind == kind && entry.file == file && entry.key == key;
     });
+}
+
+std::optional<ManagedEntry>
+ManagedState::find(const std::string& kind, const std::string& file, const std::string& key) const {
+    for (const auto& entry : m_entries) {
+        if (entry.kind == kind && entry.file == file && entry.key == key) {
+            return entry;
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<ManagedEntry> ManagedState::release(const std::string& token) {
@@ -140,7 +155,8 @@ Result<void> ManagedState::save() const {
                            {"kind", entry.kind},
                            {"file", entry.file},
                            {"key", entry.key},
-                           {"value", entry.value}});
+                           {"value", entry.value},
+                           {"written", entry.written}});
     }
     nlohmann::json json = {{"version", k_format_version}, {"entries", std::move(entries)}};
     FEEDZ_TRY(make_directories(parent_directory(m_path), 0700));

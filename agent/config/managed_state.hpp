@@ -16,12 +16,16 @@ namespace feedz {
 //   file   absolute path of the file edited
 //   key    what identifies the entry in that file (a source key, a registry key, ...)
 //   value  what was written (a URL, a pattern; never a secret)
+//   written  the exact bytes written (an element, a line) or, for a line that holds a
+//          secret, their digest; logout removes an entry only while it still reads so.
+//          Empty in records of older versions: then the key and value decide.
 struct ManagedEntry {
     std::string token;
     std::string kind;
     std::string file;
     std::string key;
     std::string value;
+    std::string written;
 
     friend bool operator==(const ManagedEntry&, const ManagedEntry&) = default;
 };
@@ -48,6 +52,10 @@ public:
 
     // True when any token owns an entry of this kind, file and key.
     bool owned(const std::string& kind, const std::string& file, const std::string& key) const;
+
+    // An entry of this kind, file and key, whichever token owns it.
+    std::optional<ManagedEntry>
+    find(const std::string& kind, const std::string& file, const std::string& key) const;
 
     // Forgets `token`'s entries and returns those no other token owns: what logout removes.
     std::vector<ManagedEntry> release(const std::string& token);

@@ -6,6 +6,7 @@
 #include <agent/util/text.hpp>
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,9 +19,6 @@
 namespace feedz {
 
 namespace {
-
-// Files larger than this are not npm configs; reading them whole is not worth the memory.
-constexpr std::size_t k_max_file_size = 16 * 1024 * 1024;
 
 constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 constexpr std::string_view k_nbsp = "\xC2\xA0";
@@ -242,7 +240,7 @@ Npmrc Npmrc::parse(std::string_view text, std::string path) {
 }
 
 Result<Npmrc> Npmrc::load(const std::string& path) {
-    auto text = read_secret_file(resolve_symlinks(path), k_max_file_size);
+    auto text = read_secret_file(resolve_symlinks(path));
     if (!text) {
         return text.error();
     }
@@ -363,6 +361,26 @@ bool Npmrc::erase(std::string_view key) {
     m_lines.erase(m_lines.begin() + static_cast<std::ptrdiff_t>(*index));
     m_changed = true;
     return true;
+}
+
+std::optional<std::string> Npmrc::line_digest(std::string_view key) const {
+    auto index = find_line(key);
+    if (!index) {
+        return std::nullopt;
+    }
+    std::string_view line = m_lines[*index].content.view();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(line.data(), line.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+        return std::string(); // matches nothing recorded: the line is left alone
+    }
+    static const char* const k_hex = "0123456789abcdef";
+    std::string text = "sha256:";
+    for (unsigned int i = 0; i < length; ++i) {
+        text += k_hex[digest[i] >> 4];
+        text += k_hex[digest[i] & 0x0f];
+    }
+    return text;
 }
 
 SecretString Npmrc::text() const {

@@ -62,6 +62,11 @@ public:
     // a line that set() added restores the bytes from before set().
     bool erase(std::string_view key);
 
+    // A digest ("sha256:<hex>") of the line erase() would remove for `key`, if there is one:
+    // what logout compares with the digest login recorded, so that a line changed since (the
+    // user's own credential) stays. The line may hold a token, so only its digest is kept.
+    std::optional<std::string> line_digest(std::string_view key) const;
+
     // The whole text (tests, in-memory configs).
     SecretString text() const;
 

@@ -253,9 +253,25 @@ Result<void> NuGetConfig::add_source(const std::string& key, const std::string& 
     if (!has_section("packageSources")) {
         FEEDZ_TRY(insert_child(m_document.root(), "<packageSources />"));
     }
-    return insert_child(section("packageSources"),
-                        "<add key=\"" + xml_escape(key) + "\" value=\"" + xml_escape(url)
-                            + "\" />");
+    return insert_child(section("packageSources"), source_element(key, url));
+}
+
+std::string NuGetConfig::source_element(const std::string& key, const std::string& url) {
+    return "<add key=\"" + xml_escape(key) + "\" value=\"" + xml_escape(url) + "\" />";
+}
+
+std::optional<std::string> NuGetConfig::source_text(const std::string& key) const {
+    std::size_t sources_section = section("packageSources");
+    if (sources_section == XmlDocument::k_none) {
+        return std::nullopt;
+    }
+    for (std::size_t child : m_document.children_named(sources_section, "add")) {
+        const auto& element = m_document.element(child);
+        if (element.attribute("key") == key) {
+            return m_document.text().substr(element.begin, element.end - element.begin);
+        }
+    }
+    return std::nullopt;
 }
 
 Result<bool> NuGetConfig::remove_source(const std::string& key, const std::string& url) {

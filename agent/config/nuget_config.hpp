@@ -73,6 +73,12 @@ public:
     // <add key="KEY" value="URL" /> at the end of <packageSources> (created if missing).
     Result<void> add_source(const std::string& key, const std::string& url);
 
+    // The element add_source() writes for `key` and `url`.
+    static std::string source_element(const std::string& key, const std::string& url);
+
+    // The text of the <add> element of `key` in <packageSources>, if there is one.
+    std::optional<std::string> source_text(const std::string& key) const;
+
     // Removes the <add> of `key` if its value is still `url`; false when it is not there.
     Result<bool> remove_source(const std::string& key, const std::string& url);
 

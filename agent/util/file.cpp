@@ -52,12 +52,37 @@ Result<void> fsync_directory(const std::string& directory) {
 
 } // namespace
 
-Result<std::optional<SecretString>> read_secret_file(const std::string& path,
-                                                     std::size_t max_size) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+namespace {
+
+const char* file_type_name(mode_t mode) {
+    if (S_ISFIFO(mode)) {
+        return "a FIFO";
+    }
+    if (S_ISDIR(mode)) {
+        return "a directory";
+    }
+    if (S_ISCHR(mode) || S_ISBLK(mode)) {
+        return "a device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    return "not a file";
+}
+
+struct OpenedFile {
+    Fd fd;
+    std::size_t size = 0;
+};
+
+// Opens `path` for reading only if it is a regular file of at most `max_size` bytes; nullopt
+// when it does not exist. O_NONBLOCK so that a FIFO (or a device) put where a configuration
+// file belongs cannot hang the open; it is cleared again once fstat shows a regular file.
+Result<std::optional<OpenedFile>> open_regular_file(const std::string& path, std::size_t max_size) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!fd) {
         if (errno == ENOENT) {
-            return std::optional<SecretString>();
+            return std::optional<OpenedFile>();
         }
         return io_error("cannot open", path, errno);
     }
@@ -68,16 +93,39 @@ Result<std::optional<SecretString>> read_secret_file(const std::string& path,
         return io_error("cannot stat", path, errno);
     }
     if (!S_ISREG(st.st_mode)) {
-        return make_error(Errc::io_error, path + " is not a regular file; it was left as it was");
-    }
-    auto expected = static_cast<std::size_t>(st.st_size);
-    if (expected > max_size) {
         return make_error(Errc::io_error,
-                          path + " is larger than " + std::to_string(max_size)
-                              + " bytes, which is not what it should be; it was left as it was");
+                          path + " is not a regular file (" + file_type_name(st.st_mode)
+                              + "); it was left as it was. Replace it with a regular file, or "
+                                "remove it");
     }
+    auto size = static_cast<std::size_t>(st.st_size);
+    if (size > max_size) {
+        return make_error(Errc::io_error,
+                          path + " is larger than " + std::to_string(max_size / (1024 * 1024))
+                              + " MiB, too large for a configuration file; it was left as it "
+                                "was");
+    }
+    int flags = ::fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        return io_error("cannot read", path, errno);
+    }
+    return std::optional<OpenedFile>(OpenedFile{std::move(fd), size});
+}
+
+} // namespace
+
+Result<std::optional<SecretString>> read_secret_file(const std::string& path,
+                                                     std::size_t max_size) {
+    auto opened = open_regular_file(path, max_size);
+    if (!opened) {
+        return opened.error();
+    }
+    if (!*opened) {
+        return std::optional<SecretString>();
+    }
+    int fd = (*opened)->fd.get();
     // One byte more than the size, to notice a file that grew since fstat().
-    SecretString buffer = SecretString::with_size(expected + 1);
+    SecretString buffer = SecretString::with_size((*opened)->size + 1);
     std::size_t used = 0;
     while (true) {
         if (used == buffer.size()) {
@@ -88,7 +136,7 @@ Result<std::optional<SecretString>> read_secret_file(const std::string& path,
             std::memcpy(bigger.data(), buffer.data(), used);
             buffer = std::move(bigger);
         }
-        ssize_t n = ::read(fd.get(), buffer.data() + used, buffer.size() - used);
+        ssize_t n = ::read(fd, buffer.data() + used, buffer.size() - used);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -104,18 +152,19 @@ Result<std::optional<SecretString>> read_secret_file(const std::string& path,
     return std::optional<SecretString>(std::move(content));
 }
 
-Result<std::optional<std::string>> read_file(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        if (errno == ENOENT) {
-            return std::optional<std::string>();
-        }
-        return io_error("cannot open", path, errno);
+Result<std::optional<std::string>> read_file(const std::string& path, std::size_t max_size) {
+    auto opened = open_regular_file(path, max_size);
+    if (!opened) {
+        return opened.error();
+    }
+    if (!*opened) {
+        return std::optional<std::string>();
     }
     std::string content;
+    content.reserve((*opened)->size);
     char buffer[16384];
     while (true) {
-        ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+        ssize_t n = ::read((*opened)->fd.get(), buffer, sizeof(buffer));
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -124,6 +173,9 @@ Result<std::optional<std::string>> read_file(const std::string& path) {
         }
         if (n == 0) {
             break;
+        }
+        if (content.size() + static_cast<std::size_t>(n) > max_size) {
+            return make_error(Errc::io_error, path + " keeps growing; it was left as it was");
         }
         content.append(buffer, static_cast<std::size_t>(n));
     }

@@ -15,12 +15,19 @@
 
 namespace feedz {
 
-// Contents of the file at `path`, or nullopt when it does not exist.
-Result<std::optional<std::string>> read_file(const std::string& path);
+// The most a configuration file (NuGet.Config, .npmrc, package.json, managed.json) may hold:
+// far beyond any real one, and a bound on what a symlink to /dev/zero or a log costs.
+inline constexpr std::size_t k_max_config_file_size = 16 * 1024 * 1024;
 
-// Contents of the regular file at `path` in a buffer that is wiped (the file may hold a
-// token), or nullopt when it does not exist; a file larger than `max_size` is an error.
-Result<std::optional<SecretString>> read_secret_file(const std::string& path, std::size_t max_size);
+// Contents of the regular file at `path`, or nullopt when it does not exist. Anything else (a
+// FIFO, a device, a directory) is an error at once, without waiting for a writer; so is a file
+// larger than `max_size`.
+Result<std::optional<std::string>> read_file(const std::string& path,
+                                             std::size_t max_size = k_max_config_file_size);
+
+// read_file() into a buffer that is wiped (the file may hold a token).
+Result<std::optional<SecretString>> read_secret_file(const std::string& path,
+                                                     std::size_t max_size = k_max_config_file_size);
 
 // Writes all of `data` to `fd` (retrying short writes); `path` names the file in errors.
 Result<void> write_all(int fd, std::string_view data, const std::string& path);

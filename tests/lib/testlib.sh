@@ -200,3 +200,33 @@ expect_secret_nowhere() {
     [ -z "$found" ] || fail "the token was found in: $found"
     expect_not_contains "${ALL_OUTPUT:-}" "$token" "command output"
 }
+
+# Makes `as_user CMD...` run CMD as an unprivileged user who owns the throwaway HOME: as root,
+# permission bits do not stop anything, so tests of refused writes need someone they stop.
+# Call after use_throwaway_home. Sets RUN_AS_ROOT=1 when the test itself is root (only then can
+# it create files owned by someone else).
+use_unprivileged_user() {
+    RUN_AS_ROOT=0
+    if [ "$(id -u)" -eq 0 ]; then
+        require_tool setpriv
+        RUN_AS_ROOT=1
+        chown -R 65534:65534 "$TEST_ROOT"
+        add_cleanup 'as_user "$FEEDZ_AGENT" stop'
+    fi
+}
+
+as_user() {
+    if [ "${RUN_AS_ROOT:-0}" -eq 1 ]; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else
+        "$@"
+    fi
+}
+
+# login_with as that user; the token on stdin, the arguments as given (no LOGIN_DEFAULTS).
+login_as_user() {
+    local token=$1
+    shift
+    run as_user sh -c 't=$1; shift; printf "%s" "$t" | "$FEEDZ_AGENT" login --pat-stdin "$@"' \
+        sh "$token" "$@"
+}

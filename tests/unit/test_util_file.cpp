@@ -109,6 +109,44 @@ TEST_CASE("read_file: a directory is an io_error naming the path", "[util][file]
     CHECK_THAT(content.error().message, Catch::Contains(dir.path()));
 }
 
+TEST_CASE("read_file: a FIFO is refused at once instead of waiting for a writer", "[util][file]") {
+    ScratchDirectory dir;
+    std::string fifo = dir.path("NuGet.Config");
+    REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+    auto content = read_file(fifo);
+    REQUIRE_FALSE(content.has_value());
+    CHECK_THAT(content.error().message, Catch::Contains(fifo + " is not a regular file (a FIFO)"));
+    auto secret = read_secret_file(fifo);
+    REQUIRE_FALSE(secret.has_value());
+    CHECK_THAT(secret.error().message, Catch::Contains("is not a regular file (a FIFO)"));
+}
+
+TEST_CASE("read_file: a symlink to /dev/zero is refused, not read until memory runs out",
+          "[util][file]") {
+    ScratchDirectory dir;
+    std::string link = dir.path(".npmrc");
+    REQUIRE(::symlink("/dev/zero", link.c_str()) == 0);
+    auto content = read_file(link);
+    REQUIRE_FALSE(content.has_value());
+    CHECK_THAT(content.error().message, Catch::Contains("is not a regular file (a device)"));
+}
+
+TEST_CASE("read_file: a file over the size cap is refused; one at the cap is read",
+          "[util][file]") {
+    ScratchDirectory dir;
+    std::string path = dir.path("huge");
+    write_plain(path, "", 0644);
+    REQUIRE(::truncate(path.c_str(), static_cast<off_t>(k_max_config_file_size + 1)) == 0);
+    auto content = read_file(path);
+    REQUIRE_FALSE(content.has_value());
+    CHECK_THAT(content.error().message, Catch::Contains("is larger than 16 MiB"));
+    CHECK_FALSE(read_secret_file(path).has_value());
+    REQUIRE(::truncate(path.c_str(), static_cast<off_t>(k_max_config_file_size)) == 0);
+    auto at_cap = read_file(path);
+    REQUIRE(at_cap.has_value());
+    CHECK((*at_cap)->size() == k_max_config_file_size);
+}
+
 TEST_CASE("read_file: a missing parent directory is still just missing", "[util][file]") {
     ScratchDirectory dir;
     auto content = read_file(dir.path("no/such/dir/file"));
