@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <vector>
 
 namespace feedz {
@@ -138,6 +139,21 @@ std::string remove_dot_segments(std::string_view path) {
     return result;
 }
 
+// Why servers and proxies may read `path` as another path than the scope check does, or
+// nullopt. An encoded slash or backslash is decoded by some ("..%2Fother" becomes "../other"),
+// and empty segments are merged by some ("pkgs//../other" becomes "pkgs/../other"); after
+// either, a dot segment can leave the scope the URL seemed to be in.
+std::optional<std::string> ambiguous_path_reason(std::string_view path) {
+    std::string lower = to_lower(path);
+    if (lower.find("%2f") != std::string::npos || lower.find("%5c") != std::string::npos) {
+        return "an encoded slash or backslash (%2F, %5C)";
+    }
+    if (path.find("//") != std::string_view::npos) {
+        return "an empty segment (//)";
+    }
+    return std::nullopt;
+}
+
 Error feed_error(std::string_view text, std::string_view reason) {
     std::string message = "not a feed: " + quoted(text);
     if (!reason.empty()) {
@@ -244,6 +260,11 @@ Result<NormalizedUrl> normalize_url(std::string_view original) {
     NormalizedUrl normalized;
     normalized.origin = scheme + "://" + host + port + "/";
     std::string_view path = path_and_more.substr(0, path_and_more.find_first_of("?#"));
+    if (auto reason = ambiguous_path_reason(path)) {
+        return make_error(Errc::invalid_argument,
+                          quoted(url) + " is ambiguous: its path has " + *reason
+                              + ", which servers read in different ways. Use the plain path");
+    }
     normalized.path = path.empty() ? "/" : remove_dot_segments(path);
     normalized.text = scheme + "://" + host + port + normalized.path;
     return normalized;
