@@ -207,10 +207,58 @@ std::optional<TokenInfo> info_from_item(SecretItem* item) {
     return info;
 }
 
+// Errors after which the SecretService proxy may lead nowhere: the keychain daemon went away
+// or was replaced (restarted), so the bus name owner, session and object paths it holds are
+// gone. A new proxy finds the new daemon.
+bool is_stale_proxy_error(const GError* error) {
+    if (error->domain == G_DBUS_ERROR) {
+        switch (error->code) {
+        case G_DBUS_ERROR_SERVICE_UNKNOWN:
+        case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+        case G_DBUS_ERROR_DISCONNECTED:
+        case G_DBUS_ERROR_UNKNOWN_OBJECT:
+        case G_DBUS_ERROR_UNKNOWN_METHOD:
+        case G_DBUS_ERROR_UNKNOWN_INTERFACE:
+            return true;
+        default:
+            return false;
+        }
+    }
+    return (error->domain == SECRET_ERROR && error->code == SECRET_ERROR_NO_SUCH_OBJECT)
+           || (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_CLOSED);
+}
+
 } // namespace
 
 struct SecretServiceStore::Impl {
     ServicePtr service;
+    bool stale = false; // the last failure may be cured by a new proxy
+
+    Error fail(const GError* error, const char* action) {
+        stale = stale || is_stale_proxy_error(error);
+        return classify(error, action);
+    }
+
+    // Runs `operation`, and once more with a new SecretService proxy when it failed in a way a
+    // new proxy may cure (the keychain daemon was restarted under the running agent).
+    template <typename Operation>
+    auto with_reconnect(Operation operation) -> decltype(operation()) {
+        stale = false;
+        auto result = operation();
+        if (!result && stale) {
+            drop_service();
+            stale = false;
+            result = operation();
+        }
+        return result;
+    }
+
+    void drop_service() {
+        service.reset();
+        // libsecret shares one SecretService and forgets it only when it sees the daemon's
+        // bus name vanish, which takes a running GLib main loop; the agent has none.
+        secret_service_disconnect();
+    }
 
     // The default collection, checked to exist and be unlocked. A locked collection makes
     // searches silently come back empty, so this check runs before every operation.
@@ -221,21 +269,21 @@ struct SecretServiceStore::Impl {
             if (raw_error != nullptr) {
                 ErrorPtr error(raw_error);
                 service.reset();
-                return classify(error.get(), action);
+                return fail(error.get(), action);
             }
         }
         CollectionPtr collection(secret_collection_for_alias_sync(
             service.get(), SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, nullptr, &raw_error));
         if (raw_error != nullptr) {
             ErrorPtr error(raw_error);
-            return classify(error.get(), action);
+            return fail(error.get(), action);
         }
         if (!collection) {
             return no_default_collection(action);
         }
         if (secret_collection_get_locked(collection.get())) {
             GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
-            return classify(&locked, action);
+            return fail(&locked, action);
         }
         return collection;
     }
@@ -253,7 +301,7 @@ struct SecretServiceStore::Impl {
         ItemListPtr list(items);
         if (raw_error != nullptr) {
             ErrorPtr error(raw_error);
-            return classify(error.get(), action);
+            return fail(error.get(), action);
         }
         return list;
     }
@@ -263,6 +311,134 @@ struct SecretServiceStore::Impl {
         auto attributes = new_attributes();
         set_attribute(attributes.get(), "name", std::string(name));
         return search(attributes.get(), flags, action);
+    }
+
+    Result<std::optional<StoredToken>> get(std::string_view name) {
+        const char* action = "read the token from the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto items = search_by_name(name, SECRET_SEARCH_LOAD_SECRETS, action);
+        if (!items) {
+            return items.error();
+        }
+        // Should a crash have left two items of one name, the newest wins.
+        std::optional<StoredToken> found;
+        for (GList* node = items->get(); node != nullptr; node = node->next) {
+            auto* item = static_cast<SecretItem*>(node->data);
+            auto info = info_from_item(item);
+            if (!info || (found && found->info.created > info->created)) {
+                continue;
+            }
+            ValuePtr value(secret_item_get_secret(item));
+            if (!value) {
+                // libsecret returns no secret for an item it could not unlock.
+                GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
+                return fail(&locked, action);
+            }
+            gsize length = 0;
+            const gchar* data = secret_value_get(value.get(), &length);
+            found = StoredToken{std::move(*info), SecretString(std::string_view(data, length))};
+        }
+        return found;
+    }
+
+    Result<void> put(const StoredToken& token) {
+        const char* action = "store the token in the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto existing = search_by_name(token.info.name, SECRET_SEARCH_NONE, action);
+        if (!existing) {
+            return existing.error();
+        }
+        // Create the new item first and only then delete the old one: if creating fails, the
+        // token stored before is still there.
+        auto attributes = attributes_for(token.info);
+        ValuePtr value(secret_value_new(
+            token.secret.view().data(), static_cast<gssize>(token.secret.size()), "text/plain"));
+        GError* raw_error = nullptr;
+        ItemPtr created(secret_item_create_sync(collection->get(),
+                                                &k_schema,
+                                                attributes.get(),
+                                                label_for(token.info).c_str(),
+                                                value.get(),
+                                                SECRET_ITEM_CREATE_NONE,
+                                                nullptr,
+                                                &raw_error));
+        if (raw_error != nullptr) {
+            ErrorPtr error(raw_error);
+            return fail(error.get(), action);
+        }
+        const char* created_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(created.get()));
+        for (GList* node = existing->get(); node != nullptr; node = node->next) {
+            auto* item = static_cast<SecretItem*>(node->data);
+            if (std::strcmp(g_dbus_proxy_get_object_path(G_DBUS_PROXY(item)), created_path) == 0) {
+                continue;
+            }
+            if (!secret_item_delete_sync(item, nullptr, &raw_error)) {
+                ErrorPtr error(raw_error);
+                return fail(error.get(), "replace the old token in the keychain");
+            }
+        }
+        return {};
+    }
+
+    Result<bool> erase(std::string_view name) {
+        const char* action = "remove the token from the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto items = search_by_name(name, SECRET_SEARCH_NONE, action);
+        if (!items) {
+            return items.error();
+        }
+        bool erased = false;
+        for (GList* node = items->get(); node != nullptr; node = node->next) {
+            GError* raw_error = nullptr;
+            if (!secret_item_delete_sync(
+                    static_cast<SecretItem*>(node->data), nullptr, &raw_error)) {
+                ErrorPtr error(raw_error);
+                return fail(error.get(), action);
+            }
+            erased = true;
+        }
+        return erased;
+    }
+
+    Result<std::vector<TokenInfo>> list() {
+        const char* action = "list the tokens in the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto attributes = new_attributes();
+        auto items = search(attributes.get(), SECRET_SEARCH_NONE, action);
+        if (!items) {
+            return items.error();
+        }
+        std::vector<TokenInfo> infos;
+        for (GList* node = items->get(); node != nullptr; node = node->next) {
+            auto info = info_from_item(static_cast<SecretItem*>(node->data));
+            if (!info) {
+                continue;
+            }
+            auto same_name = std::find_if(infos.begin(), infos.end(), [&](const TokenInfo& other) {
+                return other.name == info->name;
+            });
+            if (same_name == infos.end()) {
+                infos.push_back(std::move(*info));
+            } else if (same_name->created < info->created) {
+                *same_name = std::move(*info);
+            }
+        }
+        std::sort(infos.begin(), infos.end(), [](const TokenInfo& a, const TokenInfo& b) {
+            return a.name < b.name;
+        });
+        return infos;
     }
 };
 
@@ -277,133 +453,22 @@ const char* SecretServiceStore::schema_name() {
 
 Result<std::optional<StoredToken>> SecretServiceStore::get(std::string_view name) {
     std::lock_guard lock(m_mutex);
-    const char* action = "read the token from the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto items = m_impl->search_by_name(name, SECRET_SEARCH_LOAD_SECRETS, action);
-    if (!items) {
-        return items.error();
-    }
-    // Should a crash have left two items of one name, the newest wins.
-    std::optional<StoredToken> found;
-    for (GList* node = items->get(); node != nullptr; node = node->next) {
-        auto* item = static_cast<SecretItem*>(node->data);
-        auto info = info_from_item(item);
-        if (!info || (found && found->info.created > info->created)) {
-            continue;
-        }
-        ValuePtr value(secret_item_get_secret(item));
-        if (!value) {
-            // libsecret returns no secret for an item it could not unlock.
-            GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
-            return classify(&locked, action);
-        }
-        gsize length = 0;
-        const gchar* data = secret_value_get(value.get(), &length);
-        found = StoredToken{std::move(*info), SecretString(std::string_view(data, length))};
-    }
-    return found;
+    return m_impl->with_reconnect([&] { return m_impl->get(name); });
 }
 
 Result<void> SecretServiceStore::put(const StoredToken& token) {
     std::lock_guard lock(m_mutex);
-    const char* action = "store the token in the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto existing = m_impl->search_by_name(token.info.name, SECRET_SEARCH_NONE, action);
-    if (!existing) {
-        return existing.error();
-    }
-    // Create the new item first and only then delete the old one: if creating fails, the
-    // token stored before is still there.
-    auto attributes = attributes_for(token.info);
-    ValuePtr value(secret_value_new(
-        token.secret.view().data(), static_cast<gssize>(token.secret.size()), "text/plain"));
-    GError* raw_error = nullptr;
-    ItemPtr created(secret_item_create_sync(collection->get(),
-                                            &k_schema,
-                                            attributes.get(),
-                                            label_for(token.info).c_str(),
-                                            value.get(),
-                                            SECRET_ITEM_CREATE_NONE,
-                                            nullptr,
-                                            &raw_error));
-    if (raw_error != nullptr) {
-        ErrorPtr error(raw_error);
-        return classify(error.get(), action);
-    }
-    const char* created_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(created.get()));
-    for (GList* node = existing->get(); node != nullptr; node = node->next) {
-        auto* item = static_cast<SecretItem*>(node->data);
-        if (std::strcmp(g_dbus_proxy_get_object_path(G_DBUS_PROXY(item)), created_path) == 0) {
-            continue;
-        }
-        if (!secret_item_delete_sync(item, nullptr, &raw_error)) {
-            ErrorPtr error(raw_error);
-            return classify(error.get(), "replace the old token in the keychain");
-        }
-    }
-    return {};
+    return m_impl->with_reconnect([&] { return m_impl->put(token); });
 }
 
 Result<bool> SecretServiceStore::erase(std::string_view name) {
     std::lock_guard lock(m_mutex);
-    const char* action = "remove the token from the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto items = m_impl->search_by_name(name, SECRET_SEARCH_NONE, action);
-    if (!items) {
-        return items.error();
-    }
-    bool erased = false;
-    for (GList* node = items->get(); node != nullptr; node = node->next) {
-        GError* raw_error = nullptr;
-        if (!secret_item_delete_sync(static_cast<SecretItem*>(node->data), nullptr, &raw_error)) {
-            ErrorPtr error(raw_error);
-            return classify(error.get(), action);
-        }
-        erased = true;
-    }
-    return erased;
+    return m_impl->with_reconnect([&] { return m_impl->erase(name); });
 }
 
 Result<std::vector<TokenInfo>> SecretServiceStore::list() {
     std::lock_guard lock(m_mutex);
-    const char* action = "list the tokens in the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto attributes = new_attributes();
-    auto items = m_impl->search(attributes.get(), SECRET_SEARCH_NONE, action);
-    if (!items) {
-        return items.error();
-    }
-    std::vector<TokenInfo> infos;
-    for (GList* node = items->get(); node != nullptr; node = node->next) {
-        auto info = info_from_item(static_cast<SecretItem*>(node->data));
-        if (!info) {
-            continue;
-        }
-        auto same_name = std::find_if(infos.begin(), infos.end(), [&](const TokenInfo& other) {
-            return other.name == info->name;
-        });
-        if (same_name == infos.end()) {
-            infos.push_back(std::move(*info));
-        } else if (same_name->created < info->created) {
-            *same_name = std::move(*info);
-        }
-    }
-    std::sort(infos.begin(), infos.end(), [](const TokenInfo& a, const TokenInfo& b) {
-        return a.name < b.name;
-    });
-    return infos;
+    return m_impl->with_reconnect([&] { return m_impl->list(); });
 }
 
 bool SecretServiceStore::connection_lost() const {
