@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace feedz {
 
@@ -232,7 +233,8 @@ bool is_stale_proxy_error(const GError* error) {
 
 struct SecretServiceStore::Impl {
     ServicePtr service;
-    bool stale = false; // the last failure may be cured by a new proxy
+    bool stale = false;          // the last failure may be cured by a new proxy
+    std::string collection_path; // of the default collection, when last opened
 
     Error fail(const GError* error, const char* action) {
         stale = stale || is_stale_proxy_error(error);
@@ -281,6 +283,7 @@ struct SecretServiceStore::Impl {
         if (!collection) {
             return no_default_collection(action);
         }
+        collection_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(collection.get()));
         if (secret_collection_get_locked(collection.get())) {
             GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
             return fail(&locked, action);
@@ -311,6 +314,48 @@ struct SecretServiceStore::Impl {
         auto attributes = new_attributes();
         set_attribute(attributes.get(), "name", std::string(name));
         return search(attributes.get(), flags, action);
+    }
+
+    // One D-Bus round trip: the Locked property of the default collection, read from the
+    // daemon (a proxy's cached properties follow changes only inside a GLib main loop, and the
+    // agent runs none).
+    Result<void> check_unlocked() {
+        const char* action = "hand out the token";
+        if (!service || collection_path.empty()) {
+            auto collection = open_collection(action);
+            if (!collection) {
+                return collection.error();
+            }
+            return {};
+        }
+        GError* raw_error = nullptr;
+        GVariant* reply = g_dbus_connection_call_sync(
+            g_dbus_proxy_get_connection(G_DBUS_PROXY(service.get())),
+            "org.freedesktop.secrets",
+            collection_path.c_str(),
+            "org.freedesktop.DBus.Properties",
+            "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", "Locked"),
+            G_VARIANT_TYPE("(v)"),
+            G_DBUS_CALL_FLAGS_NONE,
+            -1,
+            nullptr,
+            &raw_error);
+        if (raw_error != nullptr) {
+            ErrorPtr error(raw_error);
+            return fail(error.get(), action);
+        }
+        GVariant* value = nullptr;
+        g_variant_get(reply, "(v)", &value);
+        bool locked = g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)
+                      && g_variant_get_boolean(value) != FALSE;
+        g_variant_unref(value);
+        g_variant_unref(reply);
+        if (locked) {
+            GError locked_error{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
+            return fail(&locked_error, action);
+        }
+        return {};
     }
 
     Result<std::optional<StoredToken>> get(std::string_view name) {
@@ -469,6 +514,11 @@ Result<bool> SecretServiceStore::erase(std::string_view name) {
 Result<std::vector<TokenInfo>> SecretServiceStore::list() {
     std::lock_guard lock(m_mutex);
     return m_impl->with_reconnect([&] { return m_impl->list(); });
+}
+
+Result<void> SecretServiceStore::check_unlocked() {
+    std::lock_guard lock(m_mutex);
+    return m_impl->with_reconnect([&] { return m_impl->check_unlocked(); });
 }
 
 bool SecretServiceStore::connection_lost() const {

@@ -13,9 +13,15 @@ if [ "${1:-}" = locked-inside ]; then
     use_throwaway_home
     login_with "$KEPT_TOKEN" --feed acme/pkgs --name kept
     [ "$STATUS" -eq 0 ] || fail "login before locking failed: $ERR"
+    expect_success "$FEEDZ_PROBE" get https://f.feedz.io/acme/pkgs/npm/ read
+    expect_eq "$(jq -r .sha256 <<<"$OUT")" "$(sha256_of "$KEPT_TOKEN")" "token before locking"
     gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
         --method org.freedesktop.Secret.Service.Lock \
         "['/org/freedesktop/secrets/collection/login']" >/dev/null
+    # Right after the lock, before anything else made the agent read the keychain: the token
+    # it had cached is not handed out.
+    expect_exit 1 "$FEEDZ_PROBE" get https://f.feedz.io/acme/pkgs/npm/ read
+    expect_eq "$(jq -r .error.code <<<"$OUT")" "store_locked" "look-up right after locking"
     login_with "$REFUSED_TOKEN" --feed acme/pkgs --name refused
     expect_eq "$STATUS" 77 "exit code of login into a locked keychain"
     expect_contains "$ERR" "is locked"
