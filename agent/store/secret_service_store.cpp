@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "secret_service_store.hpp"
 
+#include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/token.hpp>
 
 #include <libsecret/secret.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -71,6 +73,48 @@ using ItemListPtr = std::unique_ptr<GList, ItemListDeleter>;
 const char* const k_fallback_hint =
     "or keep tokens in the agent's memory instead: FEEDZ_AGENT_STORE=memory";
 
+// How long a keychain call may take: FEEDZ_AGENT_KEYCHAIN_TIMEOUT seconds, else D-Bus's usual
+// 25 s. An unlock prompt answered within it is not a hang.
+int keychain_timeout_seconds() {
+    auto text = get_env(k_env_keychain_timeout);
+    int seconds = text ? std::atoi(text->c_str()) : 0;
+    return seconds > 0 ? seconds : 25;
+}
+
+bool is_timeout(const GError* error) {
+    return (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_TIMED_OUT)
+           || (error->domain == G_DBUS_ERROR
+               && (error->code == G_DBUS_ERROR_TIMEOUT || error->code == G_DBUS_ERROR_TIMED_OUT
+                   || error->code == G_DBUS_ERROR_NO_REPLY));
+}
+
+// The bus answered, but nothing provides org.freedesktop.secrets: not installed, or its
+// activation failed.
+bool is_no_secret_service(const GError* error) {
+    if (error->domain != G_DBUS_ERROR) {
+        return false;
+    }
+    switch (error->code) {
+    case G_DBUS_ERROR_SERVICE_UNKNOWN:
+    case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+    case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+    case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+    case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+    case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+    case G_DBUS_ERROR_SPAWN_FAILED:
+    case G_DBUS_ERROR_SPAWN_SETUP_FAILED:
+    case G_DBUS_ERROR_SPAWN_CONFIG_INVALID:
+    case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+    case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+    case G_DBUS_ERROR_SPAWN_PERMISSIONS_INVALID:
+    case G_DBUS_ERROR_SPAWN_FILE_INVALID:
+    case G_DBUS_ERROR_SPAWN_NO_MEMORY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // libsecret reports each way the keychain can be out of reach differently; each gets its own
 // message with a fix. Nothing here ever reads as "not found" (see SecretStore).
 Error classify(const GError* error, const char* action) {
@@ -83,11 +127,21 @@ Error classify(const GError* error, const char* action) {
                                 "to the desktop session, or run `gnome-keyring-daemon --unlock` "
                                 "and type the keyring password, then try again");
     }
-    if (error->domain == G_DBUS_ERROR && error->code == G_DBUS_ERROR_SERVICE_UNKNOWN) {
+    if (is_timeout(error)) {
+        return make_error(Errc::store_unavailable,
+                          what + "the keychain did not answer within "
+                              + std::to_string(keychain_timeout_seconds())
+                              + " s. Is an unlock prompt waiting for you? Otherwise "
+                                "gnome-keyring-daemon may be hung: restart it (or log in again), "
+                              + k_fallback_hint);
+    }
+    if (is_no_secret_service(error)) {
         return make_error(Errc::store_unavailable,
                           what
                               + "no Secret Service on the session bus (org.freedesktop.secrets "
-                                "is not provided). Install and start a keychain such as "
+                                "is not provided: "
+                              + native
+                              + "). Install and start a keychain such as "
                                 "gnome-keyring (`apt install gnome-keyring`), "
                               + k_fallback_hint);
     }
@@ -229,6 +283,32 @@ bool is_stale_proxy_error(const GError* error) {
            || (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_CLOSED);
 }
 
+// Peer.Ping to org.freedesktop.secrets (starting it by D-Bus activation if needed); the error,
+// or nullptr when it answered.
+GError* ping_secret_service() {
+    GError* error = nullptr;
+    GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
+    if (bus == nullptr) {
+        return error;
+    }
+    GVariant* reply = g_dbus_connection_call_sync(bus,
+                                                  "org.freedesktop.secrets",
+                                                  "/org/freedesktop/secrets",
+                                                  "org.freedesktop.DBus.Peer",
+                                                  "Ping",
+                                                  nullptr,
+                                                  nullptr,
+                                                  G_DBUS_CALL_FLAGS_NONE,
+                                                  keychain_timeout_seconds() * 1000,
+                                                  nullptr,
+                                                  &error);
+    if (reply != nullptr) {
+        g_variant_unref(reply);
+    }
+    g_object_unref(bus);
+    return error;
+}
+
 } // namespace
 
 struct SecretServiceStore::Impl {
@@ -267,12 +347,19 @@ struct SecretServiceStore::Impl {
     Result<CollectionPtr> open_collection(const char* action) {
         GError* raw_error = nullptr;
         if (!service) {
+            // A first call with our timeout, before libsecret builds its proxy with D-Bus's
+            // fixed 25 s: a hung daemon or a failed activation shows here, precisely.
+            if (ErrorPtr error(ping_secret_service()); error) {
+                return fail(error.get(), action);
+            }
             service.reset(secret_service_get_sync(SECRET_SERVICE_NONE, nullptr, &raw_error));
             if (raw_error != nullptr) {
                 ErrorPtr error(raw_error);
                 service.reset();
                 return fail(error.get(), action);
             }
+            g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(service.get()),
+                                             keychain_timeout_seconds() * 1000);
         }
         CollectionPtr collection(secret_collection_for_alias_sync(
             service.get(), SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, nullptr, &raw_error));
@@ -338,7 +425,7 @@ struct SecretServiceStore::Impl {
             g_variant_new("(ss)", "org.freedesktop.Secret.Collection", "Locked"),
             G_VARIANT_TYPE("(v)"),
             G_DBUS_CALL_FLAGS_NONE,
-            -1,
+            keychain_timeout_seconds() * 1000,
             nullptr,
             &raw_error);
         if (raw_error != nullptr) {

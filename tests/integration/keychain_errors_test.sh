@@ -36,6 +36,27 @@ if [ "${1:-}" = locked-inside ]; then
     exit 0
 fi
 
+# Inside the test keyring: the keyring daemon stops answering (SIGSTOP stands for a hang).
+if [ "${1:-}" = hung-inside ]; then
+    use_throwaway_home
+    KEYRING_PID=$(gdbus call --session --dest org.freedesktop.DBus \
+        --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets \
+        | sed -n 's/.*uint32 \([0-9]*\).*/\1/p')
+    [ -n "$KEYRING_PID" ] || fail "no process owns org.freedesktop.secrets"
+    kill -STOP "$KEYRING_PID"
+    add_cleanup "kill -CONT $KEYRING_PID"
+    # The agent started by this command reads the timeout from its environment.
+    FEEDZ_AGENT_KEYCHAIN_TIMEOUT=1 run "$FEEDZ_AGENT" list
+    expect_eq "$STATUS" 69 "exit code of list with a hung keychain"
+    expect_contains "$ERR" "the keychain did not answer within 1 s"
+    expect_contains "$ERR" "gnome-keyring-daemon may be hung"
+    expect_not_contains "$ERR" "no D-Bus session bus"
+    stop_agent_if_running
+    kill -CONT "$KEYRING_PID"
+    exit 0
+fi
+
 use_throwaway_home
 export KEPT_TOKEN=$(new_token) REFUSED_TOKEN=$(new_token)
 
@@ -49,6 +70,10 @@ KEYRING_HOME="$KEYRING_HOME" "$TESTS_LIB/with-test-keyring.sh" sh -c '
     [ "$(secret-tool lookup name kept)" = "$KEPT_TOKEN" ] || { echo "the kept token is gone"; exit 1; }
     if secret-tool lookup name refused >/dev/null; then echo "the refused token was stored"; exit 1; fi
 ' || fail "keychain content after the locked scenario is wrong"
+
+step "a keychain that does not answer: a timeout, not \"no D-Bus\""
+FEEDZ_TEST_IN_KEYRING=1 KEYRING_HOME="$TEST_ROOT/hung" "$TESTS_LIB/with-test-keyring.sh" \
+    bash "$0" hung-inside || fail "the hung-keychain scenario failed"
 
 step "a session bus without a Secret Service"
 cat >"$TEST_ROOT/bus.conf" <<CONF
@@ -79,6 +104,25 @@ expect_contains "$ERR" "apt install gnome-keyring"
 expect_contains "$ERR" "FEEDZ_AGENT_STORE=memory"
 expect_exit 69 "$FEEDZ_AGENT" list
 expect_contains "$ERR" "no Secret Service on the session bus"
+stop_agent_if_running
+kill "$BUS_PID"
+
+step "a Secret Service whose D-Bus activation fails"
+mkdir -p "$TEST_ROOT/services"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/false\n' \
+    >"$TEST_ROOT/services/org.freedesktop.secrets.service"
+sed "s|<auth>EXTERNAL</auth>|<auth>EXTERNAL</auth><servicedir>$TEST_ROOT/services</servicedir>|" \
+    "$TEST_ROOT/bus.conf" >"$TEST_ROOT/activating-bus.conf"
+exec 5>"$TEST_ROOT/bus.address" 6>"$TEST_ROOT/bus.pid"
+dbus-daemon --config-file="$TEST_ROOT/activating-bus.conf" --fork --print-address=5 \
+    --print-pid=6 || fail "cannot start a private dbus-daemon"
+exec 5>&- 6>&-
+BUS_PID=$(cat "$TEST_ROOT/bus.pid")
+add_cleanup 'kill $BUS_PID'
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$TEST_ROOT/bus.address")
+expect_exit 69 "$FEEDZ_AGENT" list
+expect_contains "$ERR" "no Secret Service on the session bus"
+expect_not_contains "$ERR" "no D-Bus session bus"
 stop_agent_if_running
 kill "$BUS_PID"
 
