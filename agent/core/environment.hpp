@@ -19,6 +19,7 @@ inline constexpr std::string_view k_env_socket = "FEEDZ_AGENT_SOCKET";
 inline constexpr std::string_view k_env_store = "FEEDZ_AGENT_STORE";
 inline constexpr std::string_view k_env_log = "FEEDZ_AGENT_LOG";
 inline constexpr std::string_view k_env_idle_timeout = "FEEDZ_AGENT_IDLE_TIMEOUT";
+inline constexpr std::string_view k_env_keychain_timeout = "FEEDZ_AGENT_KEYCHAIN_TIMEOUT";
 
 inline constexpr EnvironmentVariable k_environment_variables[] = {
     {k_env_pat, "CI: the token for every feed on https://f.feedz.io/ (read-only, no agent)"},
@@ -32,6 +33,8 @@ inline constexpr EnvironmentVariable k_environment_variables[] = {
     {k_env_log, "file the shims append diagnostics to (their stderr stays quiet)"},
     {k_env_idle_timeout,
      "seconds an agent started on demand waits idle before it exits (default 900; 0 = never)"},
+    {k_env_keychain_timeout,
+     "seconds the agent waits for the keychain to answer before it reports it hung (default 25)"},
 };
 
 // The value of environment variable `name`, or nullopt when unset or empty.

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <vector>
 
 namespace feedz {
@@ -138,6 +139,45 @@ std::string remove_dot_segments(std::string_view path) {
     return result;
 }
 
+// True when a segment holds an encoded slash or backslash behind which a dot segment hides:
+// "..%2Fother" is "../other" to a server that decodes %2F. "@scope%2Fname" (npm) is harmless.
+bool hides_dot_segment(std::string_view segment) {
+    std::string decoded = to_lower(segment);
+    if (decoded.find("%2f") == std::string::npos && decoded.find("%5c") == std::string::npos) {
+        return false;
+    }
+    for (const char* encoded : {"%2f", "%5c"}) {
+        for (auto at = decoded.find(encoded); at != std::string::npos; at = decoded.find(encoded)) {
+            decoded.replace(at, 3, "/");
+        }
+    }
+    for (std::size_t start = 0; start <= decoded.size();) {
+        std::size_t end = std::min(decoded.find('/', start), decoded.size());
+        if (!dot_segment_kind(std::string_view(decoded).substr(start, end - start)).empty()) {
+            return true;
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
+// Why servers and proxies may read `path` as another path than the scope check does, or
+// nullopt: after decoding an encoded slash or merging "//" (some do either), a dot segment
+// can leave the scope the URL seemed to be in.
+std::optional<std::string> ambiguous_path_reason(std::string_view path) {
+    if (path.find("//") != std::string_view::npos) {
+        return "an empty segment (//)";
+    }
+    for (std::size_t start = 0; start < path.size();) {
+        std::size_t end = std::min(path.find('/', start), path.size());
+        if (hides_dot_segment(path.substr(start, end - start))) {
+            return "a dot segment behind an encoded slash or backslash (%2F, %5C)";
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
 Error feed_error(std::string_view text, std::string_view reason) {
     std::string message = "not a feed: " + quoted(text);
     if (!reason.empty()) {
@@ -244,6 +284,11 @@ Result<NormalizedUrl> normalize_url(std::string_view original) {
     NormalizedUrl normalized;
     normalized.origin = scheme + "://" + host + port + "/";
     std::string_view path = path_and_more.substr(0, path_and_more.find_first_of("?#"));
+    if (auto reason = ambiguous_path_reason(path)) {
+        return make_error(Errc::invalid_argument,
+                          quoted(url) + " is ambiguous: its path has " + *reason
+                              + ", which servers read in different ways. Use the plain path");
+    }
     normalized.path = path.empty() ? "/" : remove_dot_segments(path);
     normalized.text = scheme + "://" + host + port + normalized.path;
     return normalized;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "wire.hpp"
 
+#include <agent/util/json_parse.hpp>
 #include <agent/util/system_error.hpp>
 
 #include <poll.h>
@@ -158,13 +159,21 @@ Result<std::optional<Message>> MessageChannel::read() {
     std::string_view line(m_buffer.get() + m_begin, line_length);
     // The JSON parser skips a byte order mark and stops at a NUL; a message has neither.
     bool clean = !line.starts_with("\xEF\xBB\xBF") && line.find('\0') == std::string_view::npos;
-    if (clean) {
-        message.header = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+    const char* const not_an_object = "message is not a JSON object";
+    if (!clean) {
+        discard(line_length + 1);
+        return make_error(Errc::protocol_error, not_an_object);
     }
+    auto header = parse_untrusted_json(line);
     discard(line_length + 1);
-    if (!clean || message.header.is_discarded() || !message.header.is_object()) {
-        return make_error(Errc::protocol_error, "message is not a JSON object");
+    if (!header) {
+        return make_error(Errc::protocol_error,
+                          std::string(not_an_object) + " (" + header.error().message + ")");
     }
+    if (!header->is_object()) {
+        return make_error(Errc::protocol_error, not_an_object);
+    }
+    message.header = std::move(*header);
 
     auto length_field = message.header.find("secret_length");
     if (length_field == message.header.end()) {
@@ -257,12 +266,11 @@ std::optional<Error> reply_error(const nlohmann::json& reply) {
     }
     Error error{Errc::internal, "the agent reported an unspecified error"};
     if (auto details = reply.find("error"); details != reply.end() && details->is_object()) {
-        if (auto code = details->find("code"); code != details->end() && code->is_string()) {
-            error.code = errc_from_string(code->get<std::string>());
+        if (auto code = details->value("code", nlohmann::json()); code.is_string()) {
+            error.code = errc_from_string(code.get<std::string>());
         }
-        if (auto message = details->find("message");
-            message != details->end() && message->is_string()) {
-            error.message = message->get<std::string>();
+        if (auto message = details->value("message", nlohmann::json()); message.is_string()) {
+            error.message = message.get<std::string>();
         }
     }
     return error;

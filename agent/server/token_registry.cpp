@@ -76,14 +76,23 @@ Result<TokenLookup> TokenRegistry::lookup(std::string_view url,
                                           Operation operation,
                                           Date today,
                                           std::optional<std::string_view> only_name) {
+    // Before the cache serves a token, the store confirms it is still unlocked (for the
+    // keychain: one D-Bus property read). Waiting for the Secret Service's PropertiesChanged
+    // signal instead would need a GLib main loop in the agent and would still race with a
+    // look-up made right after the lock.
     {
         std::shared_lock lock(m_mutex);
-        if (!m_error) {
+        if (!m_error && m_store.check_unlocked()) {
             return m_tokens.lookup(url, operation, today, only_name);
         }
     }
     std::unique_lock lock(m_mutex);
-    FEEDZ_TRY(recover_locked());
+    if (m_error) {
+        FEEDZ_TRY(recover_locked());
+    } else {
+        // The check failed: read the store again, which empties the cache if it is locked.
+        FEEDZ_TRY(refresh_locked());
+    }
     return m_tokens.lookup(url, operation, today, only_name);
 }
 

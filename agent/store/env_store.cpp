@@ -3,6 +3,7 @@
 
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
+#include <agent/util/json_parse.hpp>
 #include <agent/util/json_wipe.hpp>
 
 #include <nlohmann/json.hpp>
@@ -61,9 +62,15 @@ Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
         return store;
     }
 
-    // Never pass on the parser's message: it quotes the text around the error, which may be
-    // a token.
-    nlohmann::json json = nlohmann::json::parse(*credentials, nullptr, false);
+    const std::string expected_form =
+        "; expected [{\"feed\": \"org/repo or URL prefix\", \"token\": \"...\"}, ...]";
+    auto parsed = parse_untrusted_json(*credentials);
+    if (!parsed) {
+        return make_error(Errc::invalid_argument,
+                          "FEEDZ_CREDENTIALS is not a JSON list (" + parsed.error().message + ")"
+                              + expected_form);
+    }
+    nlohmann::json& json = *parsed;
 
     struct Wiper {
         nlohmann::json& json;
@@ -71,9 +78,7 @@ Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
         ~Wiper() { wipe_json_strings(json); }
     } wiper{json};
 
-    const std::string expected_form =
-        "; expected [{\"feed\": \"org/repo or URL prefix\", \"token\": \"...\"}, ...]";
-    if (json.is_discarded() || !json.is_array()) {
+    if (!json.is_array()) {
         return make_error(Errc::invalid_argument,
                           "FEEDZ_CREDENTIALS is not a JSON list" + expected_form);
     }

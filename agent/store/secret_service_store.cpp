@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "secret_service_store.hpp"
 
+#include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/token.hpp>
 
 #include <libsecret/secret.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace feedz {
 
@@ -70,6 +73,48 @@ using ItemListPtr = std::unique_ptr<GList, ItemListDeleter>;
 const char* const k_fallback_hint =
     "or keep tokens in the agent's memory instead: FEEDZ_AGENT_STORE=memory";
 
+// How long a keychain call may take: FEEDZ_AGENT_KEYCHAIN_TIMEOUT seconds, else D-Bus's usual
+// 25 s. An unlock prompt answered within it is not a hang.
+int keychain_timeout_seconds() {
+    auto text = get_env(k_env_keychain_timeout);
+    int seconds = text ? std::atoi(text->c_str()) : 0;
+    return seconds > 0 ? seconds : 25;
+}
+
+bool is_timeout(const GError* error) {
+    return (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_TIMED_OUT)
+           || (error->domain == G_DBUS_ERROR
+               && (error->code == G_DBUS_ERROR_TIMEOUT || error->code == G_DBUS_ERROR_TIMED_OUT
+                   || error->code == G_DBUS_ERROR_NO_REPLY));
+}
+
+// The bus answered, but nothing provides org.freedesktop.secrets: not installed, or its
+// activation failed.
+bool is_no_secret_service(const GError* error) {
+    if (error->domain != G_DBUS_ERROR) {
+        return false;
+    }
+    switch (error->code) {
+    case G_DBUS_ERROR_SERVICE_UNKNOWN:
+    case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+    case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+    case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+    case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+    case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+    case G_DBUS_ERROR_SPAWN_FAILED:
+    case G_DBUS_ERROR_SPAWN_SETUP_FAILED:
+    case G_DBUS_ERROR_SPAWN_CONFIG_INVALID:
+    case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+    case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+    case G_DBUS_ERROR_SPAWN_PERMISSIONS_INVALID:
+    case G_DBUS_ERROR_SPAWN_FILE_INVALID:
+    case G_DBUS_ERROR_SPAWN_NO_MEMORY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // libsecret reports each way the keychain can be out of reach differently; each gets its own
 // message with a fix. Nothing here ever reads as "not found" (see SecretStore).
 Error classify(const GError* error, const char* action) {
@@ -82,11 +127,21 @@ Error classify(const GError* error, const char* action) {
                                 "to the desktop session, or run `gnome-keyring-daemon --unlock` "
                                 "and type the keyring password, then try again");
     }
-    if (error->domain == G_DBUS_ERROR && error->code == G_DBUS_ERROR_SERVICE_UNKNOWN) {
+    if (is_timeout(error)) {
+        return make_error(Errc::store_unavailable,
+                          what + "the keychain did not answer within "
+                              + std::to_string(keychain_timeout_seconds())
+                              + " s. Is an unlock prompt waiting for you? Otherwise "
+                                "gnome-keyring-daemon may be hung: restart it (or log in again), "
+                              + k_fallback_hint);
+    }
+    if (is_no_secret_service(error)) {
         return make_error(Errc::store_unavailable,
                           what
                               + "no Secret Service on the session bus (org.freedesktop.secrets "
-                                "is not provided). Install and start a keychain such as "
+                                "is not provided: "
+                              + native
+                              + "). Install and start a keychain such as "
                                 "gnome-keyring (`apt install gnome-keyring`), "
                               + k_fallback_hint);
     }
@@ -207,35 +262,118 @@ std::optional<TokenInfo> info_from_item(SecretItem* item) {
     return info;
 }
 
+// Errors after which the SecretService proxy may lead nowhere: the keychain daemon went away
+// or was replaced (restarted), so the bus name owner, session and object paths it holds are
+// gone. A new proxy finds the new daemon.
+bool is_stale_proxy_error(const GError* error) {
+    if (error->domain == G_DBUS_ERROR) {
+        switch (error->code) {
+        case G_DBUS_ERROR_SERVICE_UNKNOWN:
+        case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+        case G_DBUS_ERROR_DISCONNECTED:
+        case G_DBUS_ERROR_UNKNOWN_OBJECT:
+        case G_DBUS_ERROR_UNKNOWN_METHOD:
+        case G_DBUS_ERROR_UNKNOWN_INTERFACE:
+            return true;
+        default:
+            return false;
+        }
+    }
+    return (error->domain == SECRET_ERROR && error->code == SECRET_ERROR_NO_SUCH_OBJECT)
+           || (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_CLOSED);
+}
+
+// Peer.Ping to org.freedesktop.secrets (starting it by D-Bus activation if needed); the error,
+// or nullptr when it answered.
+GError* ping_secret_service() {
+    GError* error = nullptr;
+    GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
+    if (bus == nullptr) {
+        return error;
+    }
+    GVariant* reply = g_dbus_connection_call_sync(bus,
+                                                  "org.freedesktop.secrets",
+                                                  "/org/freedesktop/secrets",
+                                                  "org.freedesktop.DBus.Peer",
+                                                  "Ping",
+                                                  nullptr,
+                                                  nullptr,
+                                                  G_DBUS_CALL_FLAGS_NONE,
+                                                  keychain_timeout_seconds() * 1000,
+                                                  nullptr,
+                                                  &error);
+    if (reply != nullptr) {
+        g_variant_unref(reply);
+    }
+    g_object_unref(bus);
+    return error;
+}
+
 } // namespace
 
 struct SecretServiceStore::Impl {
     ServicePtr service;
+    bool stale = false;          // the last failure may be cured by a new proxy
+    std::string collection_path; // of the default collection, when last opened
+
+    Error fail(const GError* error, const char* action) {
+        stale = stale || is_stale_proxy_error(error);
+        return classify(error, action);
+    }
+
+    // Runs `operation`, and once more with a new SecretService proxy when it failed in a way a
+    // new proxy may cure (the keychain daemon was restarted under the running agent).
+    template <typename Operation>
+    auto with_reconnect(Operation operation) -> decltype(operation()) {
+        stale = false;
+        auto result = operation();
+        if (!result && stale) {
+            drop_service();
+            stale = false;
+            result = operation();
+        }
+        return result;
+    }
+
+    void drop_service() {
+        service.reset();
+        // libsecret shares one SecretService and forgets it only when it sees the daemon's
+        // bus name vanish, which takes a running GLib main loop; the agent has none.
+        secret_service_disconnect();
+    }
 
     // The default collection, checked to exist and be unlocked. A locked collection makes
     // searches silently come back empty, so this check runs before every operation.
     Result<CollectionPtr> open_collection(const char* action) {
         GError* raw_error = nullptr;
         if (!service) {
+            // A first call with our timeout, before libsecret builds its proxy with D-Bus's
+            // fixed 25 s: a hung daemon or a failed activation shows here, precisely.
+            if (ErrorPtr error(ping_secret_service()); error) {
+                return fail(error.get(), action);
+            }
             service.reset(secret_service_get_sync(SECRET_SERVICE_NONE, nullptr, &raw_error));
             if (raw_error != nullptr) {
                 ErrorPtr error(raw_error);
                 service.reset();
-                return classify(error.get(), action);
+                return fail(error.get(), action);
             }
+            g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(service.get()),
+                                             keychain_timeout_seconds() * 1000);
         }
         CollectionPtr collection(secret_collection_for_alias_sync(
             service.get(), SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, nullptr, &raw_error));
         if (raw_error != nullptr) {
             ErrorPtr error(raw_error);
-            return classify(error.get(), action);
+            return fail(error.get(), action);
         }
         if (!collection) {
             return no_default_collection(action);
         }
+        collection_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(collection.get()));
         if (secret_collection_get_locked(collection.get())) {
             GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
-            return classify(&locked, action);
+            return fail(&locked, action);
         }
         return collection;
     }
@@ -253,7 +391,7 @@ struct SecretServiceStore::Impl {
         ItemListPtr list(items);
         if (raw_error != nullptr) {
             ErrorPtr error(raw_error);
-            return classify(error.get(), action);
+            return fail(error.get(), action);
         }
         return list;
     }
@@ -263,6 +401,176 @@ struct SecretServiceStore::Impl {
         auto attributes = new_attributes();
         set_attribute(attributes.get(), "name", std::string(name));
         return search(attributes.get(), flags, action);
+    }
+
+    // One D-Bus round trip: the Locked property of the default collection, read from the
+    // daemon (a proxy's cached properties follow changes only inside a GLib main loop, and the
+    // agent runs none).
+    Result<void> check_unlocked() {
+        const char* action = "hand out the token";
+        if (!service || collection_path.empty()) {
+            auto collection = open_collection(action);
+            if (!collection) {
+                return collection.error();
+            }
+            return {};
+        }
+        GError* raw_error = nullptr;
+        GVariant* reply = g_dbus_connection_call_sync(
+            g_dbus_proxy_get_connection(G_DBUS_PROXY(service.get())),
+            "org.freedesktop.secrets",
+            collection_path.c_str(),
+            "org.freedesktop.DBus.Properties",
+            "Get",
+            g_variant_new("(ss)", "org.freedesktop.Secret.Collection", "Locked"),
+            G_VARIANT_TYPE("(v)"),
+            G_DBUS_CALL_FLAGS_NONE,
+            keychain_timeout_seconds() * 1000,
+            nullptr,
+            &raw_error);
+        if (raw_error != nullptr) {
+            ErrorPtr error(raw_error);
+            return fail(error.get(), action);
+        }
+        GVariant* value = nullptr;
+        g_variant_get(reply, "(v)", &value);
+        bool locked = g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)
+                      && g_variant_get_boolean(value) != FALSE;
+        g_variant_unref(value);
+        g_variant_unref(reply);
+        if (locked) {
+            GError locked_error{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
+            return fail(&locked_error, action);
+        }
+        return {};
+    }
+
+    Result<std::optional<StoredToken>> get(std::string_view name) {
+        const char* action = "read the token from the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto items = search_by_name(name, SECRET_SEARCH_LOAD_SECRETS, action);
+        if (!items) {
+            return items.error();
+        }
+        // Should a crash have left two items of one name, the newest wins.
+        std::optional<StoredToken> found;
+        for (GList* node = items->get(); node != nullptr; node = node->next) {
+            auto* item = static_cast<SecretItem*>(node->data);
+            auto info = info_from_item(item);
+            if (!info || (found && found->info.created > info->created)) {
+                continue;
+            }
+            ValuePtr value(secret_item_get_secret(item));
+            if (!value) {
+                // libsecret returns no secret for an item it could not unlock.
+                GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
+                return fail(&locked, action);
+            }
+            gsize length = 0;
+            const gchar* data = secret_value_get(value.get(), &length);
+            found = StoredToken{std::move(*info), SecretString(std::string_view(data, length))};
+        }
+        return found;
+    }
+
+    Result<void> put(const StoredToken& token) {
+        const char* action = "store the token in the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto existing = search_by_name(token.info.name, SECRET_SEARCH_NONE, action);
+        if (!existing) {
+            return existing.error();
+        }
+        // Create the new item first and only then delete the old one: if creating fails, the
+        // token stored before is still there.
+        auto attributes = attributes_for(token.info);
+        ValuePtr value(secret_value_new(
+            token.secret.view().data(), static_cast<gssize>(token.secret.size()), "text/plain"));
+        GError* raw_error = nullptr;
+        ItemPtr created(secret_item_create_sync(collection->get(),
+                                                &k_schema,
+                                                attributes.get(),
+                                                label_for(token.info).c_str(),
+                                                value.get(),
+                                                SECRET_ITEM_CREATE_NONE,
+                                                nullptr,
+                                                &raw_error));
+        if (raw_error != nullptr) {
+            ErrorPtr error(raw_error);
+            return fail(error.get(), action);
+        }
+        const char* created_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(created.get()));
+        for (GList* node = existing->get(); node != nullptr; node = node->next) {
+            auto* item = static_cast<SecretItem*>(node->data);
+            if (std::strcmp(g_dbus_proxy_get_object_path(G_DBUS_PROXY(item)), created_path) == 0) {
+                continue;
+            }
+            if (!secret_item_delete_sync(item, nullptr, &raw_error)) {
+                ErrorPtr error(raw_error);
+                return fail(error.get(), "replace the old token in the keychain");
+            }
+        }
+        return {};
+    }
+
+    Result<bool> erase(std::string_view name) {
+        const char* action = "remove the token from the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto items = search_by_name(name, SECRET_SEARCH_NONE, action);
+        if (!items) {
+            return items.error();
+        }
+        bool erased = false;
+        for (GList* node = items->get(); node != nullptr; node = node->next) {
+            GError* raw_error = nullptr;
+            if (!secret_item_delete_sync(
+                    static_cast<SecretItem*>(node->data), nullptr, &raw_error)) {
+                ErrorPtr error(raw_error);
+                return fail(error.get(), action);
+            }
+            erased = true;
+        }
+        return erased;
+    }
+
+    Result<std::vector<TokenInfo>> list() {
+        const char* action = "list the tokens in the keychain";
+        auto collection = open_collection(action);
+        if (!collection) {
+            return collection.error();
+        }
+        auto attributes = new_attributes();
+        auto items = search(attributes.get(), SECRET_SEARCH_NONE, action);
+        if (!items) {
+            return items.error();
+        }
+        std::vector<TokenInfo> infos;
+        for (GList* node = items->get(); node != nullptr; node = node->next) {
+            auto info = info_from_item(static_cast<SecretItem*>(node->data));
+            if (!info) {
+                continue;
+            }
+            auto same_name = std::find_if(infos.begin(), infos.end(), [&](const TokenInfo& other) {
+                return other.name == info->name;
+            });
+            if (same_name == infos.end()) {
+                infos.push_back(std::move(*info));
+            } else if (same_name->created < info->created) {
+                *same_name = std::move(*info);
+            }
+        }
+        std::sort(infos.begin(), infos.end(), [](const TokenInfo& a, const TokenInfo& b) {
+            return a.name < b.name;
+        });
+        return infos;
     }
 };
 
@@ -277,133 +585,27 @@ const char* SecretServiceStore::schema_name() {
 
 Result<std::optional<StoredToken>> SecretServiceStore::get(std::string_view name) {
     std::lock_guard lock(m_mutex);
-    const char* action = "read the token from the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto items = m_impl->search_by_name(name, SECRET_SEARCH_LOAD_SECRETS, action);
-    if (!items) {
-        return items.error();
-    }
-    // Should a crash have left two items of one name, the newest wins.
-    std::optional<StoredToken> found;
-    for (GList* node = items->get(); node != nullptr; node = node->next) {
-        auto* item = static_cast<SecretItem*>(node->data);
-        auto info = info_from_item(item);
-        if (!info || (found && found->info.created > info->created)) {
-            continue;
-        }
-        ValuePtr value(secret_item_get_secret(item));
-        if (!value) {
-            // libsecret returns no secret for an item it could not unlock.
-            GError locked{SECRET_ERROR, SECRET_ERROR_IS_LOCKED, nullptr};
-            return classify(&locked, action);
-        }
-        gsize length = 0;
-        const gchar* data = secret_value_get(value.get(), &length);
-        found = StoredToken{std::move(*info), SecretString(std::string_view(data, length))};
-    }
-    return found;
+    return m_impl->with_reconnect([&] { return m_impl->get(name); });
 }
 
 Result<void> SecretServiceStore::put(const StoredToken& token) {
     std::lock_guard lock(m_mutex);
-    const char* action = "store the token in the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto existing = m_impl->search_by_name(token.info.name, SECRET_SEARCH_NONE, action);
-    if (!existing) {
-        return existing.error();
-    }
-    // Create the new item first and only then delete the old one: if creating fails, the
-    // token stored before is still there.
-    auto attributes = attributes_for(token.info);
-    ValuePtr value(secret_value_new(
-        token.secret.view().data(), static_cast<gssize>(token.secret.size()), "text/plain"));
-    GError* raw_error = nullptr;
-    ItemPtr created(secret_item_create_sync(collection->get(),
-                                            &k_schema,
-                                            attributes.get(),
-                                            label_for(token.info).c_str(),
-                                            value.get(),
-                                            SECRET_ITEM_CREATE_NONE,
-                                            nullptr,
-                                            &raw_error));
-    if (raw_error != nullptr) {
-        ErrorPtr error(raw_error);
-        return classify(error.get(), action);
-    }
-    const char* created_path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(created.get()));
-    for (GList* node = existing->get(); node != nullptr; node = node->next) {
-        auto* item = static_cast<SecretItem*>(node->data);
-        if (std::strcmp(g_dbus_proxy_get_object_path(G_DBUS_PROXY(item)), created_path) == 0) {
-            continue;
-        }
-        if (!secret_item_delete_sync(item, nullptr, &raw_error)) {
-            ErrorPtr error(raw_error);
-            return classify(error.get(), "replace the old token in the keychain");
-        }
-    }
-    return {};
+    return m_impl->with_reconnect([&] { return m_impl->put(token); });
 }
 
 Result<bool> SecretServiceStore::erase(std::string_view name) {
     std::lock_guard lock(m_mutex);
-    const char* action = "remove the token from the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto items = m_impl->search_by_name(name, SECRET_SEARCH_NONE, action);
-    if (!items) {
-        return items.error();
-    }
-    bool erased = false;
-    for (GList* node = items->get(); node != nullptr; node = node->next) {
-        GError* raw_error = nullptr;
-        if (!secret_item_delete_sync(static_cast<SecretItem*>(node->data), nullptr, &raw_error)) {
-            ErrorPtr error(raw_error);
-            return classify(error.get(), action);
-        }
-        erased = true;
-    }
-    return erased;
+    return m_impl->with_reconnect([&] { return m_impl->erase(name); });
 }
 
 Result<std::vector<TokenInfo>> SecretServiceStore::list() {
     std::lock_guard lock(m_mutex);
-    const char* action = "list the tokens in the keychain";
-    auto collection = m_impl->open_collection(action);
-    if (!collection) {
-        return collection.error();
-    }
-    auto attributes = new_attributes();
-    auto items = m_impl->search(attributes.get(), SECRET_SEARCH_NONE, action);
-    if (!items) {
-        return items.error();
-    }
-    std::vector<TokenInfo> infos;
-    for (GList* node = items->get(); node != nullptr; node = node->next) {
-        auto info = info_from_item(static_cast<SecretItem*>(node->data));
-        if (!info) {
-            continue;
-        }
-        auto same_name = std::find_if(infos.begin(), infos.end(), [&](const TokenInfo& other) {
-            return other.name == info->name;
-        });
-        if (same_name == infos.end()) {
-            infos.push_back(std::move(*info));
-        } else if (same_name->created < info->created) {
-            *same_name = std::move(*info);
-        }
-    }
-    std::sort(infos.begin(), infos.end(), [](const TokenInfo& a, const TokenInfo& b) {
-        return a.name < b.name;
-    });
-    return infos;
+    return m_impl->with_reconnect([&] { return m_impl->list(); });
+}
+
+Result<void> SecretServiceStore::check_unlocked() {
+    std::lock_guard lock(m_mutex);
+    return m_impl->with_reconnect([&] { return m_impl->check_unlocked(); });
 }
 
 bool SecretServiceStore::connection_lost() const {

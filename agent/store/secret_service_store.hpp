@@ -23,6 +23,7 @@ public:
     Result<void> put(const StoredToken& token) override;
     Result<bool> erase(std::string_view name) override;
     Result<std::vector<TokenInfo>> list() override;
+    Result<void> check_unlocked() override;
 
     bool connection_lost() const override;
 

@@ -32,6 +32,10 @@ public:
     // The metadata of every stored token, without secrets.
     virtual Result<std::vector<TokenInfo>> list() = 0;
 
+    // A quick check, made before the agent serves a token from its cache, that the store would
+    // still hand it out: a keychain locked since the cache was filled fails with store_locked.
+    virtual Result<void> check_unlocked() { return {}; }
+
     // True once the service behind the store is gone for good (the session bus closed); the
     // agent then exits rather than serve errors forever.
     virtual bool connection_lost() const { return false; }

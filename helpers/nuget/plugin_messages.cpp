@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "plugin_messages.hpp"
 
+#include <agent/util/json_parse.hpp>
 #include <agent/util/json_wipe.hpp>
 
 #include <array>
@@ -223,10 +224,11 @@ std::optional<bool> bool_member(const nlohmann::json& object, std::string_view k
 }
 
 Result<IncomingMessage> parse_message(std::string_view line) {
-    nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_discarded()) {
-        return malformed("invalid JSON");
+    auto parsed = parse_untrusted_json(line);
+    if (!parsed) {
+        return make_error(Errc::protocol_error, "not a plugin message: " + parsed.error().message);
     }
+    nlohmann::json& json = *parsed;
     if (!json.is_object()) {
         wipe_json_strings(json);
         return malformed("not a JSON object");

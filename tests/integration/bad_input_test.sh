@@ -91,6 +91,25 @@ expect_eq "$STATUS" 0 "login --pat"
 expect_contains "$ERR" "shell history"
 expect_not_contains "$ERR" "$TOKEN"
 
+step "JSON nested too deep is refused, not a crash"
+nested_arrays() {
+    head -c "$1" /dev/zero | tr '\0' '['
+    head -c "$1" /dev/zero | tr '\0' ']'
+}
+DEEP_MESSAGE="$HOME/deep-message.json"
+printf '{"Method":"Handshake","x":%s}\n' "$(nested_arrays 50000)" >"$DEEP_MESSAGE"
+run sh -c '"$NUGET_PLUGIN" -Plugin <"$1"' sh "$DEEP_MESSAGE"
+expect_eq "$STATUS" 0 "nuget-plugin-feedz given a deeply nested message (stderr: $ERR)"
+expect_eq "$(wc -l <<<"$OUT")" 1 "lines the plugin wrote (only its own Handshake)"
+expect_not_contains "$OUT" '"Fault"'
+DEEP_CREDENTIALS="[{\"feed\": \"acme/pkgs\", \"token\": \"$TOKEN\", \"x\": $(nested_arrays 60000)}]"
+run env FEEDZ_CREDENTIALS="$DEEP_CREDENTIALS" "$FEEDZ_AGENT" doctor
+expect_eq "$STATUS" 1 "doctor with a deeply nested FEEDZ_CREDENTIALS (stderr: $ERR)"
+expect_contains "$OUT$ERR" "FEEDZ_CREDENTIALS is not a JSON list (JSON nested deeper than 32 levels)"
+expect_not_contains "$OUT$ERR" "$TOKEN"
+run env FEEDZ_CREDENTIALS="$DEEP_CREDENTIALS" sh -c '"$NUGET_PLUGIN" -Plugin <"$1"' sh "$DEEP_MESSAGE"
+expect_eq "$STATUS" 0 "nuget-plugin-feedz with a deeply nested FEEDZ_CREDENTIALS (stderr: $ERR)"
+
 step "nothing but the one good login was stored"
 expect_success "$FEEDZ_AGENT" list --json
 expect_eq "$(jq -r '[.tokens[].name] | join(",")' <<<"$OUT")" "from-argv" "stored tokens"

@@ -13,9 +13,15 @@ if [ "${1:-}" = locked-inside ]; then
     use_throwaway_home
     login_with "$KEPT_TOKEN" --feed acme/pkgs --name kept
     [ "$STATUS" -eq 0 ] || fail "login before locking failed: $ERR"
+    expect_success "$FEEDZ_PROBE" get https://f.feedz.io/acme/pkgs/npm/ read
+    expect_eq "$(jq -r .sha256 <<<"$OUT")" "$(sha256_of "$KEPT_TOKEN")" "token before locking"
     gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
         --method org.freedesktop.Secret.Service.Lock \
         "['/org/freedesktop/secrets/collection/login']" >/dev/null
+    # Right after the lock, before anything else made the agent read the keychain: the token
+    # it had cached is not handed out.
+    expect_exit 1 "$FEEDZ_PROBE" get https://f.feedz.io/acme/pkgs/npm/ read
+    expect_eq "$(jq -r .error.code <<<"$OUT")" "store_locked" "look-up right after locking"
     login_with "$REFUSED_TOKEN" --feed acme/pkgs --name refused
     expect_eq "$STATUS" 77 "exit code of login into a locked keychain"
     expect_contains "$ERR" "is locked"
@@ -27,6 +33,27 @@ if [ "${1:-}" = locked-inside ]; then
     expect_eq "$(jq -r .error.code <<<"$OUT")" "store_locked" "look-up in a locked keychain"
     expect_exit 77 "$FEEDZ_AGENT" logout kept
     expect_secret_nowhere "$REFUSED_TOKEN" "$HOME"
+    exit 0
+fi
+
+# Inside the test keyring: the keyring daemon stops answering (SIGSTOP stands for a hang).
+if [ "${1:-}" = hung-inside ]; then
+    use_throwaway_home
+    KEYRING_PID=$(gdbus call --session --dest org.freedesktop.DBus \
+        --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets \
+        | sed -n 's/.*uint32 \([0-9]*\).*/\1/p')
+    [ -n "$KEYRING_PID" ] || fail "no process owns org.freedesktop.secrets"
+    kill -STOP "$KEYRING_PID"
+    add_cleanup "kill -CONT $KEYRING_PID"
+    # The agent started by this command reads the timeout from its environment.
+    FEEDZ_AGENT_KEYCHAIN_TIMEOUT=1 run "$FEEDZ_AGENT" list
+    expect_eq "$STATUS" 69 "exit code of list with a hung keychain"
+    expect_contains "$ERR" "the keychain did not answer within 1 s"
+    expect_contains "$ERR" "gnome-keyring-daemon may be hung"
+    expect_not_contains "$ERR" "no D-Bus session bus"
+    stop_agent_if_running
+    kill -CONT "$KEYRING_PID"
     exit 0
 fi
 
@@ -43,6 +70,10 @@ KEYRING_HOME="$KEYRING_HOME" "$TESTS_LIB/with-test-keyring.sh" sh -c '
     [ "$(secret-tool lookup name kept)" = "$KEPT_TOKEN" ] || { echo "the kept token is gone"; exit 1; }
     if secret-tool lookup name refused >/dev/null; then echo "the refused token was stored"; exit 1; fi
 ' || fail "keychain content after the locked scenario is wrong"
+
+step "a keychain that does not answer: a timeout, not \"no D-Bus\""
+FEEDZ_TEST_IN_KEYRING=1 KEYRING_HOME="$TEST_ROOT/hung" "$TESTS_LIB/with-test-keyring.sh" \
+    bash "$0" hung-inside || fail "the hung-keychain scenario failed"
 
 step "a session bus without a Secret Service"
 cat >"$TEST_ROOT/bus.conf" <<CONF
@@ -73,6 +104,25 @@ expect_contains "$ERR" "apt install gnome-keyring"
 expect_contains "$ERR" "FEEDZ_AGENT_STORE=memory"
 expect_exit 69 "$FEEDZ_AGENT" list
 expect_contains "$ERR" "no Secret Service on the session bus"
+stop_agent_if_running
+kill "$BUS_PID"
+
+step "a Secret Service whose D-Bus activation fails"
+mkdir -p "$TEST_ROOT/services"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/false\n' \
+    >"$TEST_ROOT/services/org.freedesktop.secrets.service"
+sed "s|<auth>EXTERNAL</auth>|<auth>EXTERNAL</auth><servicedir>$TEST_ROOT/services</servicedir>|" \
+    "$TEST_ROOT/bus.conf" >"$TEST_ROOT/activating-bus.conf"
+exec 5>"$TEST_ROOT/bus.address" 6>"$TEST_ROOT/bus.pid"
+dbus-daemon --config-file="$TEST_ROOT/activating-bus.conf" --fork --print-address=5 \
+    --print-pid=6 || fail "cannot start a private dbus-daemon"
+exec 5>&- 6>&-
+BUS_PID=$(cat "$TEST_ROOT/bus.pid")
+add_cleanup 'kill $BUS_PID'
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$TEST_ROOT/bus.address")
+expect_exit 69 "$FEEDZ_AGENT" list
+expect_contains "$ERR" "no Secret Service on the session bus"
+expect_not_contains "$ERR" "no D-Bus session bus"
 stop_agent_if_running
 kill "$BUS_PID"
 

@@ -430,6 +430,39 @@ TEST_CASE("scope_covers: a URL that leaves a scope through dot segments is not c
     }
 }
 
+// Some servers and proxies decode %2F and %5C, others merge "//": after either, a dot segment
+// can leave the scope that the URL as written is in. Such URLs get no token at all.
+TEST_CASE("normalize_url: a dot segment behind an encoded slash, or an empty segment, is refused",
+          "[core][feed]") {
+    const std::string scope = "https://f.feedz.io/acme/pkgs/";
+    for (const char* text : {"https://f.feedz.io/acme/pkgs/..%2fother/",
+                             "https://f.feedz.io/acme/pkgs/..%2Fother/npm/",
+                             "https://f.feedz.io/acme/pkgs/%2e%2e%2fother/nuget/index.json",
+                             "https://f.feedz.io/acme/pkgs/..%5cother/",
+                             "https://f.feedz.io/acme/pkgs/..%5Cother/",
+                             "https://f.feedz.io/acme/pkgs/x%2F.%2F..%2F..%2Fother/",
+                             "https://f.feedz.io/acme/pkgs//../other/",
+                             "https://f.feedz.io/acme/pkgs/npm//../../other/",
+                             "https://f.feedz.io/acme/pkgs\\\\..\\other/",
+                             "https://f.feedz.io//acme/pkgs/",
+                             "https://f.feedz.io/acme/pkgs//"}) {
+        INFO("url: " << text);
+        auto url = normalize_url(text);
+        if (url) {
+            INFO("normalised: " << url->text);
+            CHECK_FALSE(scope_covers(scope, url->text));
+        }
+        REQUIRE_FALSE(url.has_value());
+        CHECK(url.error().code == Errc::invalid_argument);
+        CHECK_THAT(url.error().message, Catch::Contains("is ambiguous"));
+    }
+    // An encoded slash without a dot segment behind it is an npm scoped package name.
+    CHECK(scope_covers(scope, normalized("https://f.feedz.io/acme/pkgs/npm/@scope%2fpkg").text));
+    // Encoded slashes in a query are no part of the path.
+    CHECK(normalized("https://f.feedz.io/acme/pkgs/npm/x?q=%2f..%2f").text
+          == "https://f.feedz.io/acme/pkgs/npm/x");
+}
+
 TEST_CASE("scope_covers: works on the output of parse_feed and normalize_url", "[core][feed]") {
     Feed feed = parsed("acme/pkgs");
     CHECK(scope_covers(feed.root, normalized(feed.npm_url() + "left-pad").text));

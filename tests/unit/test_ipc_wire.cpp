@@ -341,7 +341,21 @@ TEST_CASE("MessageChannel: a line that is not a JSON object is a protocol error"
     INFO("line: " << line);
     Error error = read_error(reader);
     CHECK(error.code == Errc::protocol_error);
-    CHECK(error.message == "message is not a JSON object");
+    CHECK_THAT(error.message, Catch::StartsWith("message is not a JSON object"));
+}
+
+// The parser does not recurse, but code that walks or copies a parsed header does.
+TEST_CASE("MessageChannel: a header nested deeper than the JSON limit is a protocol error",
+          "[ipc][wire]") {
+    const std::size_t depth = 30000; // fits the 64 KiB header limit
+    std::string line =
+        "{\"op\":\"get\",\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    auto [left, right] = make_socket_pair();
+    MessageChannel reader(std::move(right), k_timeouts);
+    send_raw(left.get(), line + "\n");
+    Error error = read_error(reader);
+    CHECK(error.code == Errc::protocol_error);
+    CHECK(error.message == "message is not a JSON object (JSON nested deeper than 32 levels)");
 }
 
 // RFC 8259 §8.1: JSON text exchanged between systems must not start with a byte order mark;

@@ -493,6 +493,20 @@ TEST_CASE("RequestHandler: get with a URL that is not an https feed URL is inval
     }
 }
 
+TEST_CASE("RequestHandler: get for a URL that may leave its scope on the server gets no token",
+          "[server][request_handler]") {
+    Agent agent;
+    check_ok(agent.store_token("laptop", k_laptop_secret));
+    for (const char* url : {"https://f.feedz.io/acme/pkgs/..%2fother/",
+                            "https://f.feedz.io/acme/pkgs/..%5Cother/",
+                            "https://f.feedz.io/acme/pkgs//../other/"}) {
+        INFO("url: " << url);
+        Reply got = agent.get(url);
+        CHECK(got.secret.empty());
+        check_error(got, Errc::invalid_argument);
+    }
+}
+
 TEST_CASE("RequestHandler: store without a secret is a protocol error",
           "[server][request_handler]") {
     Agent agent;

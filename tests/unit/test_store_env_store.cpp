@@ -285,6 +285,19 @@ TEST_CASE("EnvStore: FEEDZ_CREDENTIALS that is not a JSON list is refused withou
     CHECK_THAT(error.message, Catch::Contains("expected [{\"feed\""));
 }
 
+TEST_CASE("EnvStore: FEEDZ_CREDENTIALS nested too deep is refused, not walked",
+          "[store][env_store]") {
+    const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+    auto credentials = GENERATE_COPY(as<std::string>{},
+                                     deep,
+                                     std::string(R"([{"feed": "acme/pkgs", "token": ")")
+                                         + k_feed_token + "\", \"x\": " + deep + "}]");
+    Error error = refused(std::nullopt, credentials, {k_feed_token});
+    CHECK_THAT(error.message,
+               Catch::Contains("FEEDZ_CREDENTIALS is not a JSON list (JSON nested deeper than"));
+    CHECK_THAT(error.message, Catch::Contains("expected [{\"feed\""));
+}
+
 TEST_CASE("EnvStore: an entry without string feed and token fields is refused",
           "[store][env_store]") {
     const std::string t = k_feed_token;

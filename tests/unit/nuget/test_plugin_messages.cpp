@@ -77,6 +77,19 @@ TEST_CASE("parse_message: what is not a message", "[nuget][messages]") {
     }
 }
 
+TEST_CASE("parse_message: a message nested too deep is refused, not walked", "[nuget][messages]") {
+    const std::string deep = std::string(50000, '[') + std::string(50000, ']');
+    for (const std::string& line : {
+             R"({"Method":"Handshake","x":)" + deep + "}",
+             R"({"RequestId":"a","Type":"Request","Method":"Initialize","Payload":)" + deep + "}",
+         }) {
+        auto message = parse_message(line);
+        REQUIRE_FALSE(message);
+        CHECK(message.error().code == Errc::protocol_error);
+        CHECK_THAT(message.error().message, Catch::Contains("nested deeper than"));
+    }
+}
+
 TEST_CASE("parse_message: the error never quotes the line", "[nuget][messages]") {
     auto message = parse_message(R"({"RequestId":"a","Payload":{"ProxyPassword":"hunter2"}})");
     REQUIRE_FALSE(message);
