@@ -387,6 +387,12 @@ void Doctor::check_nuget_plugin() {
             return;
         }
         add("nuget", Status::ok, name + " is on PATH (" + candidate + "), where dotnet finds it");
+        // Measured in tests/bench/run-nuget-restore-bench.sh (see helpers/nuget/README.md).
+        add("nuget",
+            Status::info,
+            "NuGet lists every PATH directory to find " + name
+                + " on each restore that needs a token",
+            "export NUGET_PLUGIN_PATHS=" + candidate + " to skip that walk");
         return;
     }
     add("nuget",

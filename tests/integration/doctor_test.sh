@@ -57,6 +57,7 @@ doctor
 $OUT"
 expect_contains "$OUT" "accepted by $FEED"
 expect_contains "$OUT" "nuget-plugin-feedz is on PATH ($PLUGIN_DIR/nuget-plugin-feedz)"
+expect_contains "$OUT" "export NUGET_PLUGIN_PATHS=$PLUGIN_DIR/nuget-plugin-feedz to skip that walk"
 expect_contains "$OUT" "the Secret Service is reachable and unlocked"
 expect_contains "$OUT" "read access: restores and installs only; publishing"
 doctor --json
