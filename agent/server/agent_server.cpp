@@ -285,7 +285,8 @@ void AgentServer::accept_one() {
         MessageChannel channel(std::move(fd),
                                {std::chrono::milliseconds(100), std::chrono::milliseconds(100)});
         std::ignore = channel.write(error_reply(make_error(
-            Errc::agent_unavailable, "the agent is busy (too many connections); try again")));
+            Errc::agent_unavailable,
+            "busy serving " + std::to_string(m_active.load()) + " connections, its limit")));
         return;
     }
     std::lock_guard lock(m_connections_mutex);
@@ -298,8 +299,7 @@ void AgentServer::accept_one() {
 }
 
 void AgentServer::serve_connection(Connection& connection, Fd fd, Peer peer) {
-    MessageChannel channel(std::move(fd),
-                           {m_options.connection_idle_timeout, m_options.transfer_timeout});
+    MessageChannel channel(std::move(fd), {m_options.request_deadline, m_options.transfer_timeout});
     try {
         converse(channel, peer);
     } catch (const std::exception&) {
@@ -318,6 +318,11 @@ void AgentServer::converse(MessageChannel& channel, const Peer& peer) {
         while (!m_stop_requested) {
             auto request = channel.read();
             if (!request) {
+                // No request within the deadline: close without a word, as a reply nobody
+                // asked for could be read as the answer to a request sent just now.
+                if (request.error().code == Errc::timeout && !channel.has_buffered_input()) {
+                    break;
+                }
                 // Malformed, oversized or half-sent: say why, then drop this connection only.
                 if (request.error().code != Errc::io_error) {
                     std::ignore = channel.write(error_reply(request.error()));

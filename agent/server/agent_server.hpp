@@ -23,7 +23,7 @@ struct ServerOptions {
     bool on_demand = false;               // started by a client; exits when idle
     std::chrono::seconds idle_timeout{0}; // 0 = never
     std::chrono::seconds refresh_interval{30};
-    std::chrono::milliseconds connection_idle_timeout{std::chrono::minutes(5)};
+    std::chrono::milliseconds request_deadline{k_request_deadline};
     std::chrono::milliseconds transfer_timeout{std::chrono::seconds(5)};
     std::size_t max_connections = 128;
 };
