@@ -2,6 +2,7 @@
 #pragma once
 
 #include <agent/server/audit_log.hpp>
+#include <agent/server/refused_connections.hpp>
 #include <agent/server/request_handler.hpp>
 #include <agent/server/token_registry.hpp>
 #include <agent/util/fd.hpp>
@@ -65,6 +66,7 @@ private:
     ServerOptions m_options;
     TokenRegistry m_registry;
     AuditLog& m_audit;
+    RefusedConnections m_refused;
     AgentFacts m_facts;
     RequestHandler m_handler;
     std::optional<FileLock> m_lock;
