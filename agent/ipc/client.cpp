@@ -185,25 +185,24 @@ Result<AgentClient> AgentClient::connect_once(const std::string& socket_path) {
         return unavailable(socket_path, "it closed the connection; it may be refusing this user");
     }
     if (auto busy = reply_error((*hello)->header); busy && (*hello)->header.contains("ok")) {
-        // {"ok": false, ...} instead of a greeting: the agent is busy.
+        // {"ok": false, ...} instead of a greeting: the agent is busy. Errc::timeout only
+        // until connect_while_busy() has given up (see busy_is_unavailable()).
         return make_error(Errc::timeout, busy->message);
     }
     auto greeting = parse_greeting((*hello)->header);
     if (!greeting) {
         return greeting.error();
     }
-    AgentClient client(std::move(channel));
+    AgentClient client(std::move(channel), socket_path);
     client.m_greeting = std::move(*greeting);
     return client;
 }
 
-Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
-    // A busy agent (all its connections taken) says so instead of greeting: try again a few
-    // times before giving up.
+Result<AgentClient> AgentClient::connect_while_busy(const std::string& socket_path) {
     auto delay = std::chrono::milliseconds(20);
     for (int attempt = 1;; ++attempt) {
         auto client = AgentClient::connect_once(socket_path);
-        if (client || client.error().code != Errc::timeout || attempt == 5) {
+        if (client || client.error().code != Errc::timeout || attempt == 7) {
             return client;
         }
         std::this_thread::sleep_for(delay);
@@ -211,11 +210,36 @@ Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
     }
 }
 
+namespace {
+
+// A busy agent is an unavailable one (exit 69), with how to find who keeps it busy.
+Result<AgentClient> busy_is_unavailable(Result<AgentClient> client,
+                                        const std::string& socket_path) {
+    if (client || client.error().code != Errc::timeout) {
+        return client;
+    }
+    return make_error(Errc::agent_unavailable,
+                      "the agent on " + socket_path + " is " + client.error().message
+                          + "; it closes a connection that sends no request within "
+                          + std::to_string(k_request_deadline.count())
+                          + " s, so try again shortly. To see which processes hold them: ss -xp | "
+                            "grep "
+                          + basename_of(socket_path));
+}
+
+} // namespace
+
+Result<AgentClient> connect_to_running_agent(const std::string& socket_path) {
+    return busy_is_unavailable(AgentClient::connect_while_busy(socket_path), socket_path);
+}
+
 Result<AgentClient> AgentClient::connect(const ConnectOptions& options) {
-    auto client = connect_to_running_agent(options.socket_path);
+    const std::string& socket_path = options.socket_path;
+    auto client = connect_while_busy(socket_path);
     if (client || client.error().code != Errc::agent_unavailable
         || options.agent_executable.empty()) {
-        return client;
+        // A busy agent is running: starting another cannot help.
+        return busy_is_unavailable(std::move(client), socket_path);
     }
     // Start one, with a lock so that concurrent clients start one agent between them.
     FEEDZ_TRY(ensure_private_directory(parent_directory(options.socket_path)));
@@ -224,9 +248,9 @@ Result<AgentClient> AgentClient::connect(const ConnectOptions& options) {
     if (!lock) {
         return lock.error();
     }
-    client = connect_to_running_agent(options.socket_path);
-    if (client) {
-        return client;
+    client = connect_while_busy(socket_path);
+    if (client || client.error().code != Errc::agent_unavailable) {
+        return busy_is_unavailable(std::move(client), socket_path);
     }
     if (auto started = start_agent(options.agent_executable, options.start_timeout); !started) {
         // Someone may have started one without our lock (`feedz-agent serve` by hand), or an
@@ -256,8 +280,17 @@ Result<AgentClient> AgentClient::connect(const ConnectOptions& options) {
 }
 
 Result<Message> AgentClient::call(const nlohmann::json& request, const SecretString* secret) {
+    if (std::chrono::steady_clock::now() - m_last_reply >= k_client_reconnect_after) {
+        // The agent closes connections that stay unused; take a new one before it does.
+        auto fresh = connect_to_running_agent(m_socket_path);
+        if (!fresh) {
+            return fresh.error();
+        }
+        *this = std::move(*fresh);
+    }
     FEEDZ_TRY(m_channel.write(request, secret));
     auto reply = m_channel.read();
+    m_last_reply = std::chrono::steady_clock::now();
     if (!reply) {
         return reply.error();
     }

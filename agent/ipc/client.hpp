@@ -40,7 +40,8 @@ struct ConnectOptions {
     std::chrono::milliseconds start_timeout{5000};
 };
 
-// A connection to the per-user agent. One request at a time; keep it open for many.
+// A connection to the per-user agent. One request at a time; keep it for many: after a pause
+// it connects again by itself, as the agent closes connections left unused.
 class AgentClient {
 public:
     static Result<AgentClient> connect(const ConnectOptions& options);
@@ -78,14 +79,22 @@ private:
     // One attempt: connect, check the peer and read the greeting.
     static Result<AgentClient> connect_once(const std::string& socket_path);
 
-    explicit AgentClient(MessageChannel channel)
-        : m_channel(std::move(channel)) {}
+    // Connects, trying again for a while when the agent is busy (all its connections taken);
+    // Errc::timeout when it stayed busy.
+    static Result<AgentClient> connect_while_busy(const std::string& socket_path);
+
+    AgentClient(MessageChannel channel, std::string socket_path)
+        : m_channel(std::move(channel))
+        , m_socket_path(std::move(socket_path)) {}
 
     // Sends a request and returns the successful reply (errors become an Error).
     Result<Message> call(const nlohmann::json& request, const SecretString* secret = nullptr);
 
     MessageChannel m_channel;
+    std::string m_socket_path;
     Greeting m_greeting;
+    // When the agent last answered (or greeted): see k_client_reconnect_after.
+    std::chrono::steady_clock::time_point m_last_reply = std::chrono::steady_clock::now();
 };
 
 // Connects to `socket_path` without starting anything; Errc::agent_unavailable when nothing

@@ -22,6 +22,14 @@ inline constexpr std::size_t k_max_header_bytes = 64 * 1024;
 // A secret longer than this is refused.
 inline constexpr std::size_t k_max_secret_bytes = 4096;
 
+// The agent closes a connection that sends no request this long after the greeting or after
+// its last reply, so that idle clients cannot hold all its connections.
+inline constexpr std::chrono::seconds k_request_deadline{10};
+
+// A client that kept a connection unused this long reconnects before its next request: well
+// inside the agent's deadline, so the agent never closes a connection a request is on its way to.
+inline constexpr std::chrono::seconds k_client_reconnect_after{5};
+
 // One message: a JSON object on one line and, when the header says "secret_length": N, the N
 // bytes of a secret and a newline after it. Secrets never go into the JSON, so the JSON can be
 // logged, and a secret is read straight into a SecretString.
@@ -53,6 +61,9 @@ public:
     Result<void> write(const nlohmann::json& header, const SecretString* secret = nullptr);
 
     int fd() const { return m_fd.get(); }
+
+    // Whether part of a message has arrived and not been read yet.
+    bool has_buffered_input() const { return m_begin != m_end; }
 
     void close() { m_fd.reset(); }
 

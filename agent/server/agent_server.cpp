@@ -70,6 +70,7 @@ AgentServer::AgentServer(ServerOptions options, SecretStore& store, AuditLog& au
     : m_options(std::move(options))
     , m_registry(store)
     , m_audit(audit)
+    , m_refused(audit, ::getuid(), std::chrono::minutes(1))
     , m_handler(m_registry, m_audit, m_facts) {
     m_facts.socket_path = m_options.socket_path;
     m_facts.on_demand = m_options.on_demand;
@@ -230,6 +231,7 @@ std::string AgentServer::run(int signal_fd) {
     m_listen_fd.reset();
     remove_socket();
     reap_connections(true);
+    m_refused.flush(std::chrono::steady_clock::now(), true);
     m_audit.record({{"op", "stop"}, {"pid", static_cast<long>(::getpid())}, {"reason", reason}});
     return reason;
 }
@@ -240,6 +242,7 @@ std::optional<std::string> AgentServer::housekeeping() {
         return "the session bus went away";
     }
     auto now = std::chrono::steady_clock::now();
+    m_refused.flush(now);
     bool keeps_tokens_in_memory = std::string_view(store.kind()) == "memory";
     if (!keeps_tokens_in_memory && now - m_last_refresh >= m_options.refresh_interval) {
         std::ignore = m_registry.refresh();
@@ -271,21 +274,15 @@ void AgentServer::accept_one() {
     // The socket is 0600 in a 0700 directory, but root or a passed descriptor can still reach
     // it: check who is really on the other end.
     if (credentials.uid != ::getuid()) {
-        m_audit.record({{"op", "connect"},
-                        {"pid", peer.pid},
-                        {"uid", peer.uid},
-                        {"exe", peer.executable},
-                        {"decision", "refused"},
-                        {"reason",
-                         "peer uid " + std::to_string(credentials.uid) + " is not the agent's uid "
-                             + std::to_string(::getuid())}});
+        m_refused.record(peer, std::chrono::steady_clock::now());
         return;
     }
     if (m_active >= m_options.max_connections) {
         MessageChannel channel(std::move(fd),
                                {std::chrono::milliseconds(100), std::chrono::milliseconds(100)});
         std::ignore = channel.write(error_reply(make_error(
-            Errc::agent_unavailable, "the agent is busy (too many connections); try again")));
+            Errc::agent_unavailable,
+            "busy serving " + std::to_string(m_active.load()) + " connections, its limit")));
         return;
     }
     std::lock_guard lock(m_connections_mutex);
@@ -298,8 +295,7 @@ void AgentServer::accept_one() {
 }
 
 void AgentServer::serve_connection(Connection& connection, Fd fd, Peer peer) {
-    MessageChannel channel(std::move(fd),
-                           {m_options.connection_idle_timeout, m_options.transfer_timeout});
+    MessageChannel channel(std::move(fd), {m_options.request_deadline, m_options.transfer_timeout});
     try {
         converse(channel, peer);
     } catch (const std::exception&) {
@@ -318,6 +314,11 @@ void AgentServer::converse(MessageChannel& channel, const Peer& peer) {
         while (!m_stop_requested) {
             auto request = channel.read();
             if (!request) {
+                // No request within the deadline: close without a word, as a reply nobody
+                // asked for could be read as the answer to a request sent just now.
+                if (request.error().code == Errc::timeout && !channel.has_buffered_input()) {
+                    break;
+                }
                 // Malformed, oversized or half-sent: say why, then drop this connection only.
                 if (request.error().code != Errc::io_error) {
                     std::ignore = channel.write(error_reply(request.error()));

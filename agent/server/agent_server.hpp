@@ -2,6 +2,7 @@
 #pragma once
 
 #include <agent/server/audit_log.hpp>
+#include <agent/server/refused_connections.hpp>
 #include <agent/server/request_handler.hpp>
 #include <agent/server/token_registry.hpp>
 #include <agent/util/fd.hpp>
@@ -23,7 +24,7 @@ struct ServerOptions {
     bool on_demand = false;               // started by a client; exits when idle
     std::chrono::seconds idle_timeout{0}; // 0 = never
     std::chrono::seconds refresh_interval{30};
-    std::chrono::milliseconds connection_idle_timeout{std::chrono::minutes(5)};
+    std::chrono::milliseconds request_deadline{k_request_deadline};
     std::chrono::milliseconds transfer_timeout{std::chrono::seconds(5)};
     std::size_t max_connections = 128;
 };
@@ -65,6 +66,7 @@ private:
     ServerOptions m_options;
     TokenRegistry m_registry;
     AuditLog& m_audit;
+    RefusedConnections m_refused;
     AgentFacts m_facts;
     RequestHandler m_handler;
     std::optional<FileLock> m_lock;

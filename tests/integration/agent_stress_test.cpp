@@ -197,6 +197,21 @@ TEST_CASE("agent: 16 clients x 1000 gets are all answered correctly, while abusi
     CHECK(reply->token->name == "write");
 }
 
+TEST_CASE("agent: a client that pauses longer than the agent's request deadline is still served",
+          "[agent][deadline]") {
+    // The NuGet plugin, doctor and exec keep one connection between requests, with pauses
+    // (a feed probe, NuGet thinking) that may outlast the deadline after which the agent
+    // closes a connection that sends nothing.
+    AgentFixture agent;
+    auto client = agent.connect();
+    REQUIRE(client.store(token_info("t", "https://f.feedz.io/acme/", feedz::Access::read),
+                         feedz::SecretString("T-pausepausepausepausepausepausepause00")));
+    std::this_thread::sleep_for(feedz::k_request_deadline + std::chrono::seconds(1));
+    auto reply = client.get("https://f.feedz.io/acme/pkgs/", feedz::Operation::read);
+    REQUIRE(reply);
+    CHECK(reply->token.has_value());
+}
+
 TEST_CASE("agent: a client running as another uid is refused and logged", "[agent][uid]") {
     if (::getuid() != 0 || run_command("command -v setpriv >/dev/null") != 0) {
         // Needs root to run a client as another user; the CI machine runs as root.

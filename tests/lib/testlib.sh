@@ -67,7 +67,7 @@ use_throwaway_home() {
         mkdir -p -m 700 "$XDG_RUNTIME_DIR"
     fi
     # DOTNET_CLI_HOME would take NuGet (and feedz-agent's NuGet.Config edits) out of HOME.
-    unset FEEDZ_AGENT_SOCKET FEEDZ_PAT FEEDZ_CREDENTIALS FEEDZ_AGENT_IDLE_TIMEOUT DOTNET_CLI_HOME
+    unset FEEDZ_AGENT_SOCKET FEEDZ_PAT FEEDZ_CREDENTIALS FEEDZ_AGENT_IDLE_TIMEOUT FEEDZ_AGENT_KEYCHAIN_TIMEOUT DOTNET_CLI_HOME
     AGENT_SOCKET="$XDG_RUNTIME_DIR/feedz-agent/agent.sock"
     AUDIT_LOG="$XDG_STATE_HOME/feedz-agent/audit.log"
     trap finish EXIT
