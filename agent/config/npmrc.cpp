@@ -401,12 +401,35 @@ SecretString Npmrc::text() const {
     return text;
 }
 
-Result<void> Npmrc::write_to(int fd) const {
+Result<void>
+Npmrc::write_in_chunks(const std::function<Result<void>(std::string_view)>& sink) const {
+    // Lines are gathered into 64 KiB, so that a large file costs a few writes rather than two
+    // a line; the buffer is wiped when it goes, as it may hold tokens.
+    constexpr std::size_t k_chunk_size = 64 * 1024;
+    SecretString chunk = SecretString::with_size(k_chunk_size);
+    std::size_t used = 0;
     for (const auto& line : m_lines) {
-        FEEDZ_TRY(write_all(fd, line.content.view(), m_path));
-        FEEDZ_TRY(write_all(fd, line.eol, m_path));
+        for (std::string_view part : {line.content.view(), std::string_view(line.eol)}) {
+            if (part.size() > k_chunk_size - used && used > 0) {
+                FEEDZ_TRY(sink(chunk.view().substr(0, used)));
+                used = 0;
+            }
+            if (part.size() >= k_chunk_size) {
+                FEEDZ_TRY(sink(part));
+            } else if (!part.empty()) {
+                std::memcpy(chunk.data() + used, part.data(), part.size());
+                used += part.size();
+            }
+        }
+    }
+    if (used > 0) {
+        FEEDZ_TRY(sink(chunk.view().substr(0, used)));
     }
     return {};
+}
+
+Result<void> Npmrc::write_to(int fd) const {
+    return write_in_chunks([&](std::string_view data) { return write_all(fd, data, m_path); });
 }
 
 Result<void> Npmrc::save() {
@@ -426,10 +449,7 @@ Result<void> Npmrc::save() {
     if (!file) {
         return file.error();
     }
-    for (const auto& line : m_lines) {
-        FEEDZ_TRY(file->write(line.content.view()));
-        FEEDZ_TRY(file->write(line.eol));
-    }
+    FEEDZ_TRY(write_in_chunks([&](std::string_view data) { return file->write(data); }));
     FEEDZ_TRY(file->commit());
     m_changed = false;
     m_exists = true;

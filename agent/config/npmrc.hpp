@@ -70,7 +70,7 @@ public:
     // The whole text (tests, in-memory configs).
     SecretString text() const;
 
-    // Writes the text to `fd` piece by piece, without first assembling it in one buffer.
+    // Writes the text to `fd` in chunks, without first assembling it in one buffer.
     Result<void> write_to(int fd) const;
 
     // Writes the file atomically with mode 0600 (npm's own mode for user configs) into the
@@ -85,6 +85,9 @@ private:
     };
 
     std::optional<std::size_t> find_line(std::string_view key) const;
+
+    // Hands the text to `sink` in pieces of at most 64 KiB (longer lines whole).
+    Result<void> write_in_chunks(const std::function<Result<void>(std::string_view)>& sink) const;
 
     std::string dominant_eol() const;
 
