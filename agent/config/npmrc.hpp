@@ -15,7 +15,7 @@ namespace feedz {
 
 // One `key=value` line of an npm config file, as npm 11's ini parser (ini 6) reads it.
 struct NpmrcEntry {
-    std::size_t line = 0;               // 1-based, counted by '\n'
+    std::size_t line = 0;               // 1-based; a lone CR ends a line too, as for npm
     std::optional<std::string> section; // none at the top level; npm ignores keys in [sections]
     std::string key;                    // trimmed and unquoted, without a trailing "[]"
     bool array = false;                 // written as key[]=value
@@ -81,7 +81,7 @@ public:
 private:
     struct Line {
         SecretString content; // without the line ending
-        std::string eol;      // "\n", "\r\n", or "" for a last line without one
+        std::string eol;      // "\n", "\r\n", a lone "\r", or "" for a last line without one
     };
 
     std::optional<std::size_t> find_line(std::string_view key) const;
