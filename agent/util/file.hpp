@@ -48,7 +48,9 @@ std::string resolve_symlinks(const std::string& path);
 // Writes a file by replacing it: a temporary file in the same directory (so the rename stays on
 // one filesystem), written, fsynced, renamed over `path`, then the directory fsynced. A reader
 // sees the old or the new content, never a mix. The file keeps the mode of the file it
-// replaces, or gets `default_mode` when new. An uncommitted AtomicFile removes its temporary.
+// replaces, or gets `default_mode` when new. An uncommitted AtomicFile removes its temporary;
+// the temporary is named "<file>.tmp.<pid>.XXXXXX", so that open() can remove those a killed
+// writer left (its pid gone, or an hour old) and nothing else.
 class AtomicFile {
 public:
     static Result<AtomicFile> open(const std::string& path, mode_t default_mode);
