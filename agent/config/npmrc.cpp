@@ -409,6 +409,8 @@ Result<void> Npmrc::save() {
     std::string target = resolve_symlinks(m_path);
     FEEDZ_TRY(make_directories(parent_directory(target), 0700));
 
+    FEEDZ_TRY(check_replaceable(target)); // before the chmod below makes it writable
+
     struct stat st {};
 
     if (::stat(target.c_str(), &st) == 0 && (st.st_mode & 07777) != 0600

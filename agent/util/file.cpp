@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -351,14 +352,38 @@ AtomicFile::AtomicFile(std::string path,
     , m_fd(std::move(fd))
     , m_deferral(std::move(deferral)) {}
 
+Result<void> check_replaceable(const std::string& path) {
+    struct stat st {};
+
+    if (::stat(path.c_str(), &st) != 0) {
+        return {}; // a new file (or one we cannot see: creating it will say why)
+    }
+    if ((st.st_mode & S_IWUSR) == 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return make_error(Errc::io_error,
+                          path + " is read-only (mode " + mode
+                              + "): someone made it so on purpose; it was left as it was");
+    }
+    // Replacing a file gives the new one our owner; only root can give it back.
+    if (st.st_uid != ::geteuid() && ::geteuid() != 0) {
+        return make_error(Errc::io_error,
+                          path + " belongs to another user (uid " + std::to_string(st.st_uid)
+                              + "); it was left as it was, so that it keeps its owner");
+    }
+    return {};
+}
+
 Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t default_mode) {
     std::string path = resolve_symlinks(requested_path);
     mode_t mode = default_mode;
+    std::optional<std::pair<uid_t, gid_t>> owner;
 
     struct stat st {};
 
     if (::stat(path.c_str(), &st) == 0) {
         mode = st.st_mode & 07777;
+        owner = std::pair(st.st_uid, st.st_gid);
     }
     remove_stale_temporaries(path);
     auto deferral = std::make_unique<SignalDeferral>();
@@ -371,7 +396,17 @@ Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t de
         return io_error("cannot create a temporary file next to", path, errno);
     }
     std::string temp_path(name.data());
-    // mkostemp creates 0600; set the final mode before any byte is written.
+    // The replaced file's owner and group (root writing a user's file gives it back; a user
+    // keeps the group if a member of it), then the final mode (mkostemp creates 0600, and
+    // fchown may clear set-id bits), all before any byte is written.
+    if (owner && (owner->first != ::geteuid() || owner->second != ::getegid())) {
+        uid_t uid = ::geteuid() == 0 ? owner->first : static_cast<uid_t>(-1);
+        if (::fchown(fd.get(), uid, owner->second) != 0 && ::geteuid() == 0) {
+            int error_number = errno;
+            ::unlink(temp_path.c_str());
+            return io_error("cannot give the owner of " + path + " to", temp_path, error_number);
+        }
+    }
     if (::fchmod(fd.get(), mode) != 0) {
         int error_number = errno;
         ::unlink(temp_path.c_str());

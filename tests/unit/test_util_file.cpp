@@ -308,6 +308,39 @@ TEST_CASE("AtomicFile: temporaries a killed writer left are removed; nothing els
     CHECK(content_of(path) == "new\n");
 }
 
+TEST_CASE("check_replaceable: a read-only file is refused", "[util][file]") {
+    ScratchDirectory dir;
+    const std::string path = dir.path("NuGet.Config");
+    write_plain(path, "old\n", 0444);
+    auto file = feedz::check_replaceable(path);
+    REQUIRE_FALSE(file);
+    CHECK_THAT(file.error().message, Catch::Contains(path + " is read-only (mode 0444)"));
+    CHECK(content_of(path) == "old\n");
+    CHECK(mode_of(path) == 0444);
+    CHECK(dir.entries() == std::vector<std::string>{"NuGet.Config"});
+}
+
+TEST_CASE("AtomicFile: root replacing another user's file gives it back its owner and group",
+          "[util][file]") {
+    if (::geteuid() != 0) {
+        SUCCEED("needs root; the refusal for other users is tested in config_write_failures");
+        return;
+    }
+    ScratchDirectory dir;
+    const std::string path = dir.path("NuGet.Config");
+    write_plain(path, "old\n", 0640);
+    REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
+    REQUIRE(feedz::write_file_atomically(path, "new\n", 0644));
+
+    struct stat st {};
+
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK(st.st_uid == 65534);
+    CHECK(st.st_gid == 65534);
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(content_of(path) == "new\n");
+}
+
 TEST_CASE("AtomicFile: an uncommitted new file leaves no temporary and no file", "[util][file]") {
     ScratchDirectory dir;
     {
