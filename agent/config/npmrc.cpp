@@ -108,88 +108,59 @@ std::string unsafe(std::string_view text) {
     return std::string(trim(result));
 }
 
-enum class PieceKind { skipped, section, entry };
+enum class LineKind { skipped, section, entry };
 
-// One line as ini's decode() sees it (npm splits on runs of CR and LF, so a line with a lone
-// CR in it is several pieces). Fills `section` or `entry` accordingly.
-PieceKind
-parse_piece(std::string_view piece, std::optional<std::string>& section, NpmrcEntry& entry) {
-    std::size_t space = leading_space(piece);
-    if (space == piece.size() || piece[space] == ';' || piece[space] == '#') {
-        return PieceKind::skipped;
+// One line as ini's decode() sees it. Fills `section` or `entry` accordingly.
+LineKind parse_line(std::string_view line, std::optional<std::string>& section, NpmrcEntry& entry) {
+    std::size_t space = leading_space(line);
+    if (space == line.size() || line[space] == ';' || line[space] == '#') {
+        return LineKind::skipped;
     }
     // ^\[([^\]]*)\]\s*$
-    if (piece.front() == '[') {
-        auto close = piece.find(']');
+    if (line.front() == '[') {
+        auto close = line.find(']');
         if (close != std::string_view::npos
-            && leading_space(piece.substr(close + 1)) == piece.size() - close - 1) {
-            section = unsafe(piece.substr(1, close - 1));
-            return PieceKind::section;
+            && leading_space(line.substr(close + 1)) == line.size() - close - 1) {
+            section = unsafe(line.substr(1, close - 1));
+            return LineKind::section;
         }
     }
     // ^([^=]+)(=(.*))?$ where '.' stops at U+2028 and U+2029.
-    auto equals = piece.find('=');
+    auto equals = line.find('=');
     if (equals == 0) {
-        return PieceKind::skipped;
+        return LineKind::skipped;
     }
     if (equals != std::string_view::npos) {
-        std::string_view rest = piece.substr(equals + 1);
+        std::string_view rest = line.substr(equals + 1);
         if (rest.find("\xE2\x80\xA8") != std::string_view::npos
             || rest.find("\xE2\x80\xA9") != std::string_view::npos) {
-            return PieceKind::skipped;
+            return LineKind::skipped;
         }
     }
-    std::string key = unsafe(piece.substr(0, equals));
+    std::string key = unsafe(line.substr(0, equals));
     entry.array = key.size() > 2 && key.ends_with("[]");
     if (entry.array) {
         key.resize(key.size() - 2);
     }
     if (key == "__proto__") {
-        return PieceKind::skipped;
+        return LineKind::skipped;
     }
     entry.key = std::move(key);
     entry.section = section;
     entry.has_value = equals != std::string_view::npos;
-    entry.raw = entry.has_value ? piece.substr(equals + 1) : std::string_view();
-    return PieceKind::entry;
-}
-
-// The pieces of a line: split on lone CRs, as npm's /[\r\n]+/ does.
-std::vector<std::string_view> pieces_of(std::string_view line) {
-    std::vector<std::string_view> pieces;
-    std::size_t start = 0;
-    while (start <= line.size()) {
-        auto end = line.find('\r', start);
-        if (end == std::string_view::npos) {
-            end = line.size();
-        }
-        if (end > start) {
-            pieces.push_back(line.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return pieces;
+    entry.raw = entry.has_value ? line.substr(equals + 1) : std::string_view();
+    return LineKind::entry;
 }
 
 bool is_section_line(std::string_view line) {
     std::optional<std::string> section;
     NpmrcEntry entry;
-    for (auto piece : pieces_of(line)) {
-        if (parse_piece(piece, section, entry) == PieceKind::section) {
-            return true;
-        }
-    }
-    return false;
+    return parse_line(line, section, entry) == LineKind::section;
 }
 
 bool is_blank_or_comment(std::string_view line) {
-    for (auto piece : pieces_of(line)) {
-        std::size_t space = leading_space(piece);
-        if (space != piece.size() && piece[space] != ';' && piece[space] != '#') {
-            return false;
-        }
-    }
-    return true;
+    std::size_t space = leading_space(line);
+    return space == line.size() || line[space] == ';' || line[space] == '#';
 }
 
 SecretString concatenate(std::initializer_list<std::string_view> parts) {
@@ -220,21 +191,21 @@ constexpr char k_base64_alphabet[] =
 Npmrc Npmrc::parse(std::string_view text, std::string path) {
     Npmrc config;
     config.m_path = std::move(path);
+    // npm splits lines on /[\r\n]+/: a lone CR ends a line as LF and CRLF do. Splitting the
+    // same way keeps every edit to one line as npm reads it; the ending is kept for the bytes.
     std::size_t start = 0;
     while (start < text.size()) {
-        auto newline = text.find('\n', start);
-        if (newline == std::string_view::npos) {
+        std::size_t end = start;
+        while (end < text.size() && text[end] != '\r' && text[end] != '\n') {
+            ++end;
+        }
+        if (end == text.size()) {
             config.m_lines.push_back({SecretString(text.substr(start)), ""});
             break;
         }
-        std::string_view content = text.substr(start, newline - start);
-        std::string eol = "\n";
-        if (content.ends_with('\r')) {
-            content.remove_suffix(1);
-            eol = "\r\n";
-        }
-        config.m_lines.push_back({SecretString(content), std::move(eol)});
-        start = newline + 1;
+        std::string eol(text.substr(end).starts_with("\r\n") ? "\r\n" : text.substr(end, 1));
+        config.m_lines.push_back({SecretString(text.substr(start, end - start)), eol});
+        start = end + eol.size();
     }
     return config;
 }
@@ -262,12 +233,10 @@ std::vector<NpmrcEntry> Npmrc::entries() const {
     std::vector<NpmrcEntry> result;
     std::optional<std::string> section;
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
-        for (auto piece : pieces_of(m_lines[i].content.view())) {
-            NpmrcEntry entry;
-            if (parse_piece(piece, section, entry) == PieceKind::entry) {
-                entry.line = i + 1;
-                result.push_back(std::move(entry));
-            }
+        NpmrcEntry entry;
+        if (parse_line(m_lines[i].content.view(), section, entry) == LineKind::entry) {
+            entry.line = i + 1;
+            result.push_back(std::move(entry));
         }
     }
     return result;
@@ -287,14 +256,10 @@ std::optional<std::size_t> Npmrc::find_line(std::string_view key) const {
     std::optional<std::size_t> found;
     std::optional<std::string> section;
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
-        auto pieces = pieces_of(m_lines[i].content.view());
-        for (auto piece : pieces) {
-            NpmrcEntry entry;
-            // Only a line that is nothing but this entry is ever rewritten or removed.
-            if (parse_piece(piece, section, entry) == PieceKind::entry && pieces.size() == 1
-                && entry.top_level() && !entry.array && entry.key == key) {
-                found = i;
-            }
+        NpmrcEntry entry;
+        if (parse_line(m_lines[i].content.view(), section, entry) == LineKind::entry
+            && entry.top_level() && !entry.array && entry.key == key) {
+            found = i;
         }
     }
     return found;
@@ -303,9 +268,14 @@ std::optional<std::size_t> Npmrc::find_line(std::string_view key) const {
 std::string Npmrc::dominant_eol() const {
     std::size_t crlf = 0;
     std::size_t lf = 0;
+    std::size_t cr = 0;
     for (const auto& line : m_lines) {
         crlf += line.eol == "\r\n" ? 1U : 0U;
         lf += line.eol == "\n" ? 1U : 0U;
+        cr += line.eol == "\r" ? 1U : 0U;
+    }
+    if (cr > crlf && cr > lf) {
+        return "\r";
     }
     return crlf > lf ? "\r\n" : "\n";
 }
@@ -401,12 +371,35 @@ SecretString Npmrc::text() const {
     return text;
 }
 
-Result<void> Npmrc::write_to(int fd) const {
+Result<void>
+Npmrc::write_in_chunks(const std::function<Result<void>(std::string_view)>& sink) const {
+    // Lines are gathered into 64 KiB, so that a large file costs a few writes rather than two
+    // a line; the buffer is wiped when it goes, as it may hold tokens.
+    constexpr std::size_t k_chunk_size = 64 * 1024;
+    SecretString chunk = SecretString::with_size(k_chunk_size);
+    std::size_t used = 0;
     for (const auto& line : m_lines) {
-        FEEDZ_TRY(write_all(fd, line.content.view(), m_path));
-        FEEDZ_TRY(write_all(fd, line.eol, m_path));
+        for (std::string_view part : {line.content.view(), std::string_view(line.eol)}) {
+            if (part.size() > k_chunk_size - used && used > 0) {
+                FEEDZ_TRY(sink(chunk.view().substr(0, used)));
+                used = 0;
+            }
+            if (part.size() >= k_chunk_size) {
+                FEEDZ_TRY(sink(part));
+            } else if (!part.empty()) {
+                std::memcpy(chunk.data() + used, part.data(), part.size());
+                used += part.size();
+            }
+        }
+    }
+    if (used > 0) {
+        FEEDZ_TRY(sink(chunk.view().substr(0, used)));
     }
     return {};
+}
+
+Result<void> Npmrc::write_to(int fd) const {
+    return write_in_chunks([&](std::string_view data) { return write_all(fd, data, m_path); });
 }
 
 Result<void> Npmrc::save() {
@@ -415,6 +408,8 @@ Result<void> Npmrc::save() {
     }
     std::string target = resolve_symlinks(m_path);
     FEEDZ_TRY(make_directories(parent_directory(target), 0700));
+
+    FEEDZ_TRY(check_replaceable(target)); // before the chmod below makes it writable
 
     struct stat st {};
 
@@ -426,10 +421,7 @@ Result<void> Npmrc::save() {
     if (!file) {
         return file.error();
     }
-    for (const auto& line : m_lines) {
-        FEEDZ_TRY(file->write(line.content.view()));
-        FEEDZ_TRY(file->write(line.eol));
-    }
+    FEEDZ_TRY(write_in_chunks([&](std::string_view data) { return file->write(data); }));
     FEEDZ_TRY(file->commit());
     m_changed = false;
     m_exists = true;

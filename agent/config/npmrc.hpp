@@ -15,7 +15,7 @@ namespace feedz {
 
 // One `key=value` line of an npm config file, as npm 11's ini parser (ini 6) reads it.
 struct NpmrcEntry {
-    std::size_t line = 0;               // 1-based, counted by '\n'
+    std::size_t line = 0;               // 1-based; a lone CR ends a line too, as for npm
     std::optional<std::string> section; // none at the top level; npm ignores keys in [sections]
     std::string key;                    // trimmed and unquoted, without a trailing "[]"
     bool array = false;                 // written as key[]=value
@@ -70,7 +70,7 @@ public:
     // The whole text (tests, in-memory configs).
     SecretString text() const;
 
-    // Writes the text to `fd` piece by piece, without first assembling it in one buffer.
+    // Writes the text to `fd` in chunks, without first assembling it in one buffer.
     Result<void> write_to(int fd) const;
 
     // Writes the file atomically with mode 0600 (npm's own mode for user configs) into the
@@ -81,10 +81,13 @@ public:
 private:
     struct Line {
         SecretString content; // without the line ending
-        std::string eol;      // "\n", "\r\n", or "" for a last line without one
+        std::string eol;      // "\n", "\r\n", a lone "\r", or "" for a last line without one
     };
 
     std::optional<std::size_t> find_line(std::string_view key) const;
+
+    // Hands the text to `sink` in pieces of at most 64 KiB (longer lines whole).
+    Result<void> write_in_chunks(const std::function<Result<void>(std::string_view)>& sink) const;
 
     std::string dominant_eol() const;
 

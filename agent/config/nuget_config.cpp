@@ -385,6 +385,7 @@ Result<bool> NuGetConfig::restore_self_closing(const std::string& name, const st
 
 Result<void> NuGetConfig::save() const {
     FEEDZ_TRY(make_directories(parent_directory(m_path), 0755));
+    FEEDZ_TRY(check_replaceable(resolve_symlinks(m_path)));
     return write_file_atomically(m_path, m_document.text(), 0644);
 }
 

@@ -83,6 +83,11 @@ private:
 };
 
 Result<std::string> Scanner::unescape(std::string_view raw, std::size_t position) const {
+    // Nothing to resolve is the common case: copied at once. (Two find()s, not find_first_of,
+    // which costs a call per character.)
+    if (raw.find('&') == std::string_view::npos && raw.find('<') == std::string_view::npos) {
+        return std::string(raw);
+    }
     std::string out;
     for (std::size_t i = 0; i < raw.size(); ++i) {
         if (raw[i] == '<') {
@@ -367,6 +372,12 @@ Result<XmlDocument> XmlDocument::parse(std::string text, const std::string& file
     document.m_text = std::move(text);
     Scanner scanner(document.m_text, file_name);
     FEEDZ_TRY(scanner.run(document.m_elements, document.m_root));
+    // line_of() is called per source when listing them: a search, not a count from the start.
+    for (std::size_t i = 0; i < document.m_text.size(); ++i) {
+        if (document.m_text[i] == '\n') {
+            document.m_newlines.push_back(i);
+        }
+    }
     return document;
 }
 
@@ -395,20 +406,18 @@ std::string XmlDocument::line_ending() const {
 }
 
 std::optional<std::string> XmlDocument::line_indent(std::size_t position) const {
+    // Walks back over spaces and tabs only, never over the whole line: with every element on
+    // one line, a look-up per element would otherwise cost the line's length each time.
     std::size_t line_start = position;
-    while (line_start > 0 && m_text[line_start - 1] != '\n') {
+    while (line_start > 0 && (m_text[line_start - 1] == ' ' || m_text[line_start - 1] == '\t')) {
         --line_start;
     }
-    std::string prefix = m_text.substr(line_start, position - line_start);
-    if (prefix.starts_with("\xEF\xBB\xBF")) {
-        prefix.erase(0, 3);
+    bool at_line_start = line_start == 0 || m_text[line_start - 1] == '\n'
+                         || (line_start == 3 && m_text.starts_with("\xEF\xBB\xBF"));
+    if (!at_line_start) {
+        return std::nullopt;
     }
-    for (char c : prefix) {
-        if (c != ' ' && c != '\t') {
-            return std::nullopt;
-        }
-    }
-    return prefix;
+    return m_text.substr(line_start, position - line_start);
 }
 
 std::string XmlDocument::indent_unit() const {
@@ -426,11 +435,8 @@ std::string XmlDocument::indent_unit() const {
 }
 
 std::size_t XmlDocument::line_of(std::size_t position) const {
-    return static_cast<std::size_t>(std::count(
-               m_text.begin(),
-               m_text.begin() + static_cast<std::ptrdiff_t>(std::min(position, m_text.size())),
-               '\n'))
-           + 1;
+    auto after = std::upper_bound(m_newlines.begin(), m_newlines.end(), position);
+    return static_cast<std::size_t>(after - m_newlines.begin()) + 1;
 }
 
 std::string xml_escape(std::string_view text) {

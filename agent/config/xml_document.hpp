@@ -74,6 +74,7 @@ public:
 private:
     std::string m_text;
     std::vector<Element> m_elements;
+    std::vector<std::size_t> m_newlines; // positions of '\n', for line_of()
     std::size_t m_root = k_none;
 };
 

@@ -3,6 +3,7 @@
 
 #include <agent/util/system_error.hpp>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -248,6 +251,74 @@ std::string resolve_symlinks(const std::string& path) {
 
 namespace {
 
+bool is_temporary_suffix_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The writer's pid when `name` is exactly what AtomicFile::open makes for `target_name`:
+// "<target>.tmp.<pid>.XXXXXX". Older versions made "<target>.tmp.XXXXXX", which a user's
+// "<target>.tmp.backup" also matches: those are never touched.
+std::optional<long> temporary_writer(std::string_view name, std::string_view target_name) {
+    std::string prefix = std::string(target_name) + ".tmp.";
+    if (!name.starts_with(prefix) || name.size() < prefix.size() + 8) {
+        return std::nullopt;
+    }
+    std::string_view suffix = name.substr(name.size() - 6);
+    if (!std::all_of(suffix.begin(), suffix.end(), is_temporary_suffix_char)) {
+        return std::nullopt;
+    }
+    std::string_view pid_text = name.substr(prefix.size(), name.size() - 6 - prefix.size());
+    if (pid_text.size() < 2 || pid_text.size() > 11 || pid_text.back() != '.') {
+        return std::nullopt;
+    }
+    pid_text.remove_suffix(1);
+    long pid = 0;
+    for (char c : pid_text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        pid = pid * 10 + (c - '0');
+    }
+    return pid > 0 ? std::optional<long>(pid) : std::nullopt;
+}
+
+bool process_is_gone(long pid) {
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Removes the temporaries a killed writer left next to `path`: ours only (named as open()
+// names them, regular files of our user) and stale only (their writer is gone, or untouched
+// for an hour, in case its pid was reused since). Best effort: a
+// temporary that cannot be removed is no reason not to write.
+void remove_stale_temporaries(const std::string& path) {
+    constexpr auto k_stale_after = std::chrono::hours(1);
+    std::string directory = parent_directory(path);
+    std::string target_name = basename_of(path);
+    DIR* dir = ::opendir(directory.c_str());
+    if (dir == nullptr) {
+        return;
+    }
+    auto now = std::chrono::system_clock::now();
+    while (const dirent* entry = ::readdir(dir)) {
+        auto writer = temporary_writer(entry->d_name, target_name);
+        if (!writer) {
+            continue;
+        }
+
+        struct stat st {};
+
+        if (::fstatat(::dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
+            || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+            continue;
+        }
+        auto modified = std::chrono::system_clock::from_time_t(st.st_mtime);
+        if (process_is_gone(*writer) || now - modified > k_stale_after) {
+            ::unlinkat(::dirfd(dir), entry->d_name, 0);
+        }
+    }
+    ::closedir(dir);
+}
+
 // Deferrals nest (two AtomicFiles at once, in any order of destruction): the first blocks,
 // the last restores.
 thread_local int t_deferral_depth = 0;
@@ -281,17 +352,43 @@ AtomicFile::AtomicFile(std::string path,
     , m_fd(std::move(fd))
     , m_deferral(std::move(deferral)) {}
 
+Result<void> check_replaceable(const std::string& path) {
+    struct stat st {};
+
+    if (::stat(path.c_str(), &st) != 0) {
+        return {}; // a new file (or one we cannot see: creating it will say why)
+    }
+    if ((st.st_mode & S_IWUSR) == 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return make_error(Errc::io_error,
+                          path + " is read-only (mode " + mode
+                              + "): someone made it so on purpose; it was left as it was");
+    }
+    // Replacing a file gives the new one our owner; only root can give it back.
+    if (st.st_uid != ::geteuid() && ::geteuid() != 0) {
+        return make_error(Errc::io_error,
+                          path + " belongs to another user (uid " + std::to_string(st.st_uid)
+                              + "); it was left as it was, so that it keeps its owner");
+    }
+    return {};
+}
+
 Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t default_mode) {
     std::string path = resolve_symlinks(requested_path);
     mode_t mode = default_mode;
+    std::optional<std::pair<uid_t, gid_t>> owner;
 
     struct stat st {};
 
     if (::stat(path.c_str(), &st) == 0) {
         mode = st.st_mode & 07777;
+        owner = std::pair(st.st_uid, st.st_gid);
     }
+    remove_stale_temporaries(path);
     auto deferral = std::make_unique<SignalDeferral>();
-    std::string temp_template = path + ".tmp.XXXXXX";
+    // The pid in the name tells a later writer whether this one is still alive.
+    std::string temp_template = path + ".tmp." + std::to_string(::getpid()) + ".XXXXXX";
     std::vector<char> name(temp_template.begin(), temp_template.end());
     name.push_back('\0');
     Fd fd(::mkostemp(name.data(), O_CLOEXEC));
@@ -299,7 +396,17 @@ Result<AtomicFile> AtomicFile::open(const std::string& requested_path, mode_t de
         return io_error("cannot create a temporary file next to", path, errno);
     }
     std::string temp_path(name.data());
-    // mkostemp creates 0600; set the final mode before any byte is written.
+    // The replaced file's owner and group (root writing a user's file gives it back; a user
+    // keeps the group if a member of it), then the final mode (mkostemp creates 0600, and
+    // fchown may clear set-id bits), all before any byte is written.
+    if (owner && (owner->first != ::geteuid() || owner->second != ::getegid())) {
+        uid_t uid = ::geteuid() == 0 ? owner->first : static_cast<uid_t>(-1);
+        if (::fchown(fd.get(), uid, owner->second) != 0 && ::geteuid() == 0) {
+            int error_number = errno;
+            ::unlink(temp_path.c_str());
+            return io_error("cannot give the owner of " + path + " to", temp_path, error_number);
+        }
+    }
     if (::fchmod(fd.get(), mode) != 0) {
         int error_number = errno;
         ::unlink(temp_path.c_str());

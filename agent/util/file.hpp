@@ -45,10 +45,18 @@ std::string basename_of(std::string_view path);
 // link (dotfiles are often symlinks into a repository). Missing files resolve to themselves.
 std::string resolve_symlinks(const std::string& path);
 
+// Whether `path` (a file, not a link) may be replaced: an error naming it when it is
+// read-only (its owner cannot write it) or, unless we are root, belongs to another user
+// (replacing it would make it ours). A missing file may be created.
+Result<void> check_replaceable(const std::string& path);
+
 // Writes a file by replacing it: a temporary file in the same directory (so the rename stays on
 // one filesystem), written, fsynced, renamed over `path`, then the directory fsynced. A reader
-// sees the old or the new content, never a mix. The file keeps the mode of the file it
-// replaces, or gets `default_mode` when new. An uncommitted AtomicFile removes its temporary.
+// sees the old or the new content, never a mix. The file keeps the mode (and, written by root,
+// the owner and group) of the file it replaces, or gets `default_mode` when new. Callers that
+// edit a user's file ask check_replaceable() first. An uncommitted AtomicFile removes
+// its temporary; the temporary is named "<file>.tmp.<pid>.XXXXXX", so that open() can remove those
+// a killed writer left (its pid gone, or an hour old) and nothing else.
 class AtomicFile {
 public:
     static Result<AtomicFile> open(const std::string& path, mode_t default_mode);

@@ -72,6 +72,50 @@ if [ "$RUN_AS_ROOT" -eq 1 ]; then
     rm "$NPMRC"
 fi
 
+step "a read-only NuGet.Config: login refuses, names the file and the fix, records nothing"
+as_user sh -c "printf '%s\n' '<?xml version=\"1.0\" encoding=\"utf-8\"?>' '<configuration>' '  <packageSources>' '  </packageSources>' '</configuration>' >'$CONFIG'"
+as_user chmod 444 "$CONFIG"
+cp "$CONFIG" "$TEST_ROOT/read-only.config"
+login_as_user "$TOKEN" --feed acme/pkgs --no-verify --npm none
+expect_eq "$STATUS" 1 "exit code for a read-only NuGet.Config"
+expect_contains "$ERR" "NuGet.Config is read-only (mode 0444)"
+expect_contains "$ERR" "--no-nuget"
+expect_unrecorded nuget-source
+cmp -s "$CONFIG" "$TEST_ROOT/read-only.config" || fail "a read-only NuGet.Config changed"
+expect_eq "$(stat -c %a "$CONFIG")" 444 "mode of the read-only NuGet.Config"
+expect_success as_user "$FEEDZ_AGENT" logout acme/pkgs
+as_user rm -f "$CONFIG"
+
+step "a read-only ~/.npmrc: login refuses, suggests --npm exec, records nothing"
+as_user sh -c "printf 'registry=https://registry.npmjs.org/\n' >'$NPMRC'"
+as_user chmod 444 "$NPMRC"
+cp "$NPMRC" "$TEST_ROOT/read-only.npmrc"
+login_as_user "$TOKEN" --feed acme/pkgs --no-verify --no-nuget
+expect_eq "$STATUS" 1 "exit code for a read-only .npmrc"
+expect_contains "$ERR" ".npmrc is read-only (mode 0444)"
+expect_contains "$ERR" "--npm exec"
+expect_unrecorded npm-auth
+cmp -s "$NPMRC" "$TEST_ROOT/read-only.npmrc" || fail "a read-only .npmrc changed"
+expect_eq "$(stat -c %a "$NPMRC")" 444 "mode of the read-only .npmrc"
+expect_success as_user "$FEEDZ_AGENT" logout acme/pkgs
+as_user rm -f "$NPMRC"
+
+if [ "$RUN_AS_ROOT" -eq 1 ]; then
+    step "a NuGet.Config of another user (root) in the user's home: login refuses, keeps its owner"
+    printf '%s\n' '<?xml version="1.0" encoding="utf-8"?>' '<configuration>' '  <packageSources>' '  </packageSources>' '</configuration>' >"$CONFIG"
+    chmod 666 "$CONFIG"
+    cp "$CONFIG" "$TEST_ROOT/root-owned.config"
+    login_as_user "$TOKEN" --feed acme/pkgs --no-verify --npm none
+    expect_eq "$STATUS" 1 "exit code for a root-owned NuGet.Config"
+    expect_contains "$ERR" "NuGet.Config belongs to another user (uid 0)"
+    expect_contains "$ERR" "--no-nuget"
+    expect_unrecorded nuget-source
+    cmp -s "$CONFIG" "$TEST_ROOT/root-owned.config" || fail "a root-owned NuGet.Config changed"
+    expect_eq "$(stat -c %u "$CONFIG")" 0 "owner of the root-owned NuGet.Config"
+    expect_success as_user "$FEEDZ_AGENT" logout acme/pkgs
+    rm -f "$CONFIG"
+fi
+
 step "logout leaves a NuGet source the user changed since login"
 login_as_user "$TOKEN" --feed acme/pkgs --no-verify --npm none
 [ "$STATUS" -eq 0 ] || fail "login failed: $ERR"

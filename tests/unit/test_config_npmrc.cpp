@@ -118,8 +118,9 @@ TEST_CASE("Npmrc: entries follow npm's ini rules", "[config][npmrc]") {
     CHECK(entries[5].key == "quoted key");
     CHECK(entries[5].line == 9);
     CHECK(entries[6].key == "a");
+    CHECK(entries[6].line == 10);
     CHECK(entries[7].key == "b");
-    CHECK(entries[7].line == 10);
+    CHECK(entries[7].line == 11);
     CHECK(entries[8].key == "inner");
     CHECK_FALSE(entries[8].top_level());
     CHECK(*entries[8].section == "sec");
@@ -199,14 +200,38 @@ TEST_CASE("Npmrc: a key under a section is not the top-level key", "[config][npm
     CHECK(text_of(config) == "[x]\n//h/o/r/npm/:_auth=handwritten\n");
 }
 
-TEST_CASE("Npmrc: set rewrites the last line of a key; a line with a lone CR is never edited",
-          "[config][npmrc]") {
+TEST_CASE("Npmrc: set rewrites the last line of a key", "[config][npmrc]") {
     Npmrc config = Npmrc::parse("k=1\nk=2\n");
     config.set("k", "3");
     CHECK(text_of(config) == "k=1\nk=3\n");
+}
+
+TEST_CASE("Npmrc: a lone CR ends a line, as it does for npm", "[config][npmrc]") {
     Npmrc mixed = Npmrc::parse("x=0\rk=1\n");
     mixed.set("k", "2");
-    CHECK(text_of(mixed) == "x=0\rk=1\nk=2\n");
+    CHECK(text_of(mixed) == "x=0\rk=2\n");
+    mixed.erase("k");
+    CHECK(text_of(mixed) == "x=0\r");
+
+    // Found by the fuzzer: the line holding "[section]" between lone CRs was treated as one
+    // line, so the new entry went above it and the old one, still at the top level, won.
+    const std::string original = "regai://=1\r[section]\r.fig\nregait\ns=xi";
+    Npmrc config = Npmrc::parse(original);
+    CHECK(text_of(config) == original);
+    REQUIRE(config.set("regai://", "fuzzvalue"));
+    CHECK(text_of(config) == "regai://=fuzzvalue\r[section]\r.fig\nregait\ns=xi");
+    auto found = config.find("regai://");
+    REQUIRE(found);
+    CHECK(found->raw == "fuzzvalue");
+    CHECK(config.entries().size() == 4);
+    CHECK(config.entries()[1].section == "section");
+
+    Npmrc added = Npmrc::parse("[section]\ra=1\r");
+    added.set("k", "v");
+    CHECK(text_of(added) == "k=v\r[section]\ra=1\r");
+    CHECK(added.find("k")->raw == "v");
+    added.erase("k");
+    CHECK(text_of(added) == "[section]\ra=1\r");
 }
 
 TEST_CASE("npm_placeholders: finds what npm expands, not escaped ones", "[config][npmrc]") {

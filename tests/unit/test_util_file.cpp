@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -231,6 +232,113 @@ TEST_CASE("AtomicFile: until commit the target keeps its old content and the tem
     REQUIRE(file.commit().has_value());
     CHECK(content_of(path) == "new\n");
     CHECK(dir.entries() == std::vector<std::string>{"target.txt"});
+}
+
+namespace {
+
+// The pid of a child that has exited and been reaped: a pid no process has (until reused).
+pid_t pid_of_a_finished_process() {
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::_exit(0);
+    }
+    REQUIRE(child > 0);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    return child;
+}
+
+void make_older(const std::string& path, std::chrono::seconds age) {
+    auto then = std::chrono::system_clock::now() - age;
+    struct timespec times[2];
+    times[0].tv_sec = std::chrono::system_clock::to_time_t(then);
+    times[0].tv_nsec = 0;
+    times[1] = times[0];
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+}
+
+} // namespace
+
+TEST_CASE("AtomicFile: the temporary's name holds the writer's pid", "[util][file]") {
+    ScratchDirectory dir;
+    const std::string path = dir.path("target.txt");
+    AtomicFile file = opened(path, 0600);
+    auto entries = dir.entries();
+    REQUIRE(entries.size() == 1);
+    CHECK_THAT(entries[0], Catch::StartsWith("target.txt.tmp." + std::to_string(::getpid()) + "."));
+    CHECK(entries[0].size()
+          == std::string("target.txt.tmp.").size() + std::to_string(::getpid()).size() + 1 + 6);
+}
+
+TEST_CASE("AtomicFile: temporaries a killed writer left are removed; nothing else is",
+          "[util][file]") {
+    ScratchDirectory dir;
+    const std::string path = dir.path("NuGet.Config");
+    write_plain(path, "old\n", 0644);
+    const std::string dead = std::to_string(pid_of_a_finished_process());
+    const std::string alive = std::to_string(::getppid());
+    std::vector<std::string> stale = {
+        "NuGet.Config.tmp." + dead + ".aB3xYz",  // its writer is gone
+        "NuGet.Config.tmp." + alive + ".Qw12eR", // hours old: that pid is another process now
+    };
+    std::vector<std::string> kept = {
+        "NuGet.Config.tmp." + alive + ".aB3xYz", // its writer may still be writing
+        "NuGet.Config.tmp.Zx98cV",               // the form without a pid, which "backup" also has
+        "NuGet.Config.tmp." + dead + ".aB3xYz.mine",
+        "NuGet.Config.tmp." + dead + ".short",
+        "NuGet.Config.tmp.backup",
+        "NuGet.Config.tmp",
+        "other.txt.tmp." + dead + ".aB3xYz", // another file's temporary
+        "NuGet.Config.bak",
+    };
+    for (const auto& name : stale) {
+        write_plain(dir.path(name), "left over\n", 0600);
+        make_older(dir.path(name), std::chrono::hours(2));
+    }
+    for (const auto& name : kept) {
+        write_plain(dir.path(name), "keep\n", 0600);
+    }
+    make_older(dir.path("NuGet.Config.tmp." + dead + ".aB3xYz.mine"), std::chrono::hours(2));
+    make_older(dir.path("NuGet.Config.tmp.backup"), std::chrono::hours(2));
+    make_older(dir.path("NuGet.Config.tmp.Zx98cV"), std::chrono::hours(2));
+    REQUIRE(feedz::write_file_atomically(path, "new\n", 0644));
+    kept.push_back("NuGet.Config");
+    std::sort(kept.begin(), kept.end());
+    CHECK(dir.entries() == kept);
+    CHECK(content_of(path) == "new\n");
+}
+
+TEST_CASE("check_replaceable: a read-only file is refused", "[util][file]") {
+    ScratchDirectory dir;
+    const std::string path = dir.path("NuGet.Config");
+    write_plain(path, "old\n", 0444);
+    auto file = feedz::check_replaceable(path);
+    REQUIRE_FALSE(file);
+    CHECK_THAT(file.error().message, Catch::Contains(path + " is read-only (mode 0444)"));
+    CHECK(content_of(path) == "old\n");
+    CHECK(mode_of(path) == 0444);
+    CHECK(dir.entries() == std::vector<std::string>{"NuGet.Config"});
+}
+
+TEST_CASE("AtomicFile: root replacing another user's file gives it back its owner and group",
+          "[util][file]") {
+    if (::geteuid() != 0) {
+        SUCCEED("needs root; the refusal for other users is tested in config_write_failures");
+        return;
+    }
+    ScratchDirectory dir;
+    const std::string path = dir.path("NuGet.Config");
+    write_plain(path, "old\n", 0640);
+    REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
+    REQUIRE(feedz::write_file_atomically(path, "new\n", 0644));
+
+    struct stat st {};
+
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK(st.st_uid == 65534);
+    CHECK(st.st_gid == 65534);
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(content_of(path) == "new\n");
 }
 
 TEST_CASE("AtomicFile: an uncommitted new file leaves no temporary and no file", "[util][file]") {
