@@ -2,7 +2,8 @@
 // The agent's request parser and handler: the bytes a client of the user's own could send on
 // the socket, read by MessageChannel and answered by RequestHandler over a memory store.
 // Beyond not crashing: a secret sent with a request never appears in a reply's JSON or in the
-// audit log.
+// audit log. The harness replaces every secret with one it knows, so the fuzzer cannot make a
+// "secret" out of text the agent prints anyway (a time stamp, a name).
 #include "fuzz_support.hpp"
 #include <agent/ipc/wire.hpp>
 #include <agent/server/audit_log.hpp>
@@ -22,6 +23,8 @@
 using namespace feedz;
 
 namespace {
+
+constexpr std::string_view k_secret = "T-fuzzSECRETq9Zx7Vb2Kp9Lm3Nz4";
 
 std::string audit_directory() {
     static const std::string directory = [] {
@@ -78,29 +81,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     MessageChannel channel(Fd(pair[0]),
                            {std::chrono::milliseconds(50), std::chrono::milliseconds(50)});
-    std::vector<std::string> secrets;
-    std::string requests; // the JSON sent: a secret also written there is no leak of ours
+    std::string requests; // the JSON sent: the secret also written there is no leak of ours
     std::string replies;
     for (int messages = 0; messages < 64; ++messages) {
         auto message = channel.read();
         if (!message || !*message) {
             break;
         }
+        if (!(*message)->secret.empty()) {
+            (*message)->secret = SecretString(k_secret);
+        }
         requests +=
             (*message)->header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        if ((*message)->secret.size() >= 8) {
-            secrets.emplace_back((*message)->secret.view());
-        }
         auto reply = handler.handle(**message, peer);
         replies += reply.header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
-    const std::string audit_text = file_text(audit_path);
-    for (const auto& secret : secrets) {
-        if (requests.find(secret) != std::string::npos) {
-            continue;
-        }
-        FUZZ_REQUIRE(replies.find(secret) == std::string::npos);
-        FUZZ_REQUIRE(audit_text.find(secret) == std::string::npos);
+    if (requests.find(k_secret.substr(2, 12)) == std::string::npos) {
+        FUZZ_REQUIRE(replies.find(k_secret.substr(2, 12)) == std::string::npos);
+        FUZZ_REQUIRE(file_text(audit_path).find(k_secret.substr(2, 12)) == std::string::npos);
     }
     return 0;
 }
