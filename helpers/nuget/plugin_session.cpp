@@ -102,10 +102,15 @@ PluginSession::~PluginSession() {
 
 SessionEnd PluginSession::run() {
     m_log.record({.event = "start"});
-    m_handshake_due = Clock::now() + m_options.handshake_wait;
-    if (m_options.handshake_wait.count() <= 0) {
-        send_handshake();
-    }
+    // Our Handshake goes out before anything is read: NuGet does not finish connecting until
+    // it has answered ours, and waits for it until the handshake timeout otherwise.
+    m_handshake_id = new_request_id();
+    m_writer.write_line(
+        format_message(m_handshake_id,
+                       MessageType::request,
+                       wire_name(Method::handshake),
+                       OrderedJson{{"ProtocolVersion", k_current_protocol_version},
+                                   {"MinimumProtocolVersion", k_minimum_protocol_version}}));
     m_worker = std::thread(&PluginSession::lookup_loop, this);
 
     SessionEnd end = SessionEnd::end_of_input;
@@ -127,9 +132,6 @@ SessionEnd PluginSession::run() {
         if (m_monitor && m_monitor->exited()) {
             end = SessionEnd::nuget_exited;
             break;
-        }
-        if (m_handshake_id.empty() && Clock::now() >= m_handshake_due) {
-            send_handshake(); // NuGet has not sent its own: perhaps it waits for ours
         }
         if (ready > 0 && descriptors[0].revents != 0) {
             lines.clear();
@@ -241,20 +243,6 @@ std::optional<SessionEnd> PluginSession::handle_request(IncomingMessage& message
     }
 }
 
-// NuGet does not finish connecting until it has answered our Handshake, so ours must go out.
-// It goes out after we answered NuGet's, not at start-up: NuGet then handles it once its own
-// request is written, instead of deserializing ours on its reading thread while its first
-// send is still being JIT-compiled and written (measured: tests/bench/run-nuget-restore-bench.sh).
-void PluginSession::send_handshake() {
-    m_handshake_id = new_request_id();
-    m_writer.write_line(
-        format_message(m_handshake_id,
-                       MessageType::request,
-                       wire_name(Method::handshake),
-                       OrderedJson{{"ProtocolVersion", k_current_protocol_version},
-                                   {"MinimumProtocolVersion", k_minimum_protocol_version}}));
-}
-
 void PluginSession::answer_handshake(const IncomingMessage& message) {
     auto version = string_member(message.payload, "ProtocolVersion");
     auto minimum = string_member(message.payload, "MinimumProtocolVersion");
@@ -265,9 +253,6 @@ void PluginSession::answer_handshake(const IncomingMessage& message) {
     if (!negotiated) {
         // ProtocolVersion must be absent from an Error answer.
         respond_code(message, ResponseCode::error);
-        if (m_handshake_id.empty()) {
-            send_handshake();
-        }
         m_log.record({.event = "answer",
                       .method = message.method_text,
                       .decision = "error",
@@ -278,9 +263,6 @@ void PluginSession::answer_handshake(const IncomingMessage& message) {
     respond(message,
             OrderedJson{{"ResponseCode", wire_name(ResponseCode::success)},
                         {"ProtocolVersion", *negotiated}});
-    if (m_handshake_id.empty()) {
-        send_handshake();
-    }
     m_log.record({.event = "answer",
                   .method = message.method_text,
                   .decision = "success",
@@ -556,10 +538,6 @@ int PluginSession::poll_timeout_ms() const {
     std::optional<Clock::duration> wait;
     if (m_monitor && m_monitor->fd() < 0) {
         wait = m_options.pid_poll_interval;
-    }
-    if (m_handshake_id.empty()) {
-        auto left = std::max(Clock::duration::zero(), m_handshake_due - Clock::now());
-        wait = wait ? std::min(*wait, left) : left;
     }
     {
         std::lock_guard lock(m_mutex);

@@ -31,10 +31,6 @@ struct SessionOptions {
     std::chrono::milliseconds pid_poll_interval{500};
     // How long an answer waits for NuGet to acknowledge the Log requests sent before it.
     std::chrono::milliseconds log_answer_timeout{2000};
-    // How long our Handshake request waits for NuGet's before it goes out on its own. NuGet
-    // sends its Handshake first and is fastest when ours comes after its own is answered (see
-    // plugin_session.cpp); the wait only matters for a peer that waits for ours.
-    std::chrono::milliseconds handshake_wait{1000};
     // Longer input lines are dropped unread.
     std::size_t max_line_bytes = 1024 * 1024;
 };
@@ -55,11 +51,10 @@ const char* to_string(SessionEnd end);
 // thread; meanwhile the reading thread goes on with Cancel, Progress, NuGet's answers to our
 // Log requests, and the exit of NuGet.
 //
-// Rules kept here (reference/nuget-plugin.md): our Handshake goes out right after we answered
-// NuGet's (or after SessionOptions::handshake_wait without it); every NuGet request gets exactly
-// one answer, never a Fault, and Close none; no Cancel unless NuGet cancelled; no Progress after
-// the Response; Log only after SetLogLevel (earlier messages wait for it); nothing but protocol
-// lines on the output.
+// Rules kept here (reference/nuget-plugin.md): our Handshake goes out first, without waiting
+// for NuGet's; every NuGet request gets exactly one answer, never a Fault, and Close none; no
+// Cancel unless NuGet cancelled; no Progress after the Response; Log only after SetLogLevel
+// (earlier messages wait for it); nothing but protocol lines on the output.
 class PluginSession {
 public:
     PluginSession(int input_fd,
@@ -99,7 +94,6 @@ private:
     void cancel_request(const IncomingMessage& message);
 
     void answer_handshake(const IncomingMessage& message);
-    void send_handshake();
     void answer_operation_claims(const IncomingMessage& message);
     void answer_set_log_level(const IncomingMessage& message);
     std::optional<SessionEnd> answer_monitor_process(const IncomingMessage& message);
@@ -125,8 +119,7 @@ private:
     CredentialBroker m_broker;
     const DiagnosticLog& m_log;
     SessionOptions m_options;
-    std::string m_handshake_id; // empty until our Handshake went out
-    std::chrono::steady_clock::time_point m_handshake_due;
+    std::string m_handshake_id;
     std::optional<ProcessMonitor> m_monitor;
 
     // Shared with the look-up thread.

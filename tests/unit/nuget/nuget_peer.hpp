@@ -29,7 +29,6 @@ inline SessionOptions fast_options() {
     SessionOptions options;
     options.progress_interval = 10s; // tests that want Progress set their own
     options.pid_poll_interval = 20ms;
-    options.handshake_wait = 0ms; // our Handshake first: the tests script NuGet's side in order
     return options;
 }
 

@@ -61,7 +61,7 @@ std::vector<json> logs_then_response(NuGetPeer& peer, std::string_view id, std::
 
 } // namespace
 
-TEST_CASE("PluginSession: with no handshake_wait, our Handshake request goes out first",
+TEST_CASE("PluginSession: our Handshake request goes out first, before NuGet says anything",
           "[nuget][session]") {
     FakeCredentialSource source;
     NuGetPeer peer(source);
@@ -72,35 +72,6 @@ TEST_CASE("PluginSession: with no handshake_wait, our Handshake request goes out
         R"("Type":"Request","Method":"Handshake",)"
         R"("Payload":\{"ProtocolVersion":"2\.0\.0","MinimumProtocolVersion":"1\.0\.0"\}\})");
     CHECK(std::regex_match(*line, expected));
-}
-
-TEST_CASE("PluginSession: by default our Handshake follows our answer to NuGet's",
-          "[nuget][session]") {
-    FakeCredentialSource source;
-    auto options = fast_options();
-    options.handshake_wait = 10s;
-    NuGetPeer peer(source, options);
-    CHECK(peer.silent_for(100ms));
-    peer.send(
-        R"({"RequestId":"n1","Type":"Request","Method":"Handshake","Payload":{"ProtocolVersion":"2.0.0","MinimumProtocolVersion":"1.0.0"}})");
-    CHECK(
-        peer.next_line()
-        == R"({"RequestId":"n1","Type":"Response","Method":"Handshake","Payload":{"ResponseCode":"Success","ProtocolVersion":"2.0.0"}})");
-    auto ours = peer.next_message();
-    CHECK(ours["Type"] == "Request");
-    CHECK(ours["Method"] == "Handshake");
-}
-
-TEST_CASE("PluginSession: our Handshake goes out on its own when NuGet's does not come",
-          "[nuget][session]") {
-    FakeCredentialSource source;
-    auto options = fast_options();
-    options.handshake_wait = 200ms;
-    NuGetPeer peer(source, options);
-    CHECK(peer.silent_for(50ms));
-    auto ours = peer.next_message(); // waits longer than handshake_wait
-    CHECK(ours["Type"] == "Request");
-    CHECK(ours["Method"] == "Handshake");
 }
 
 TEST_CASE("PluginSession: handshake in both orders", "[nuget][session]") {
