@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <agent/cli/arguments.hpp>
-#include <agent/cli/report.hpp>
 #include <agent/ipc/client.hpp>
+#include <agent/util/arguments.hpp>
+#include <agent/util/report.hpp>
 #include <agent/util/result.hpp>
 
 #include <string>

@@ -2,13 +2,13 @@
 // `feedz-agent doctor`: one line per check, and for each failure the command or edit that
 // fixes it. Exit 0 only when nothing failed (warnings do not fail).
 #include <agent/cli/common.hpp>
-#include <agent/cli/npm_checks.hpp>
 #include <agent/config/managed_state.hpp>
-#include <agent/config/nuget_config.hpp>
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/net/feed_probe.hpp>
+#include <agent/npm/npm_checks.hpp>
+#include <agent/nuget/nuget_config.hpp>
 #include <agent/store/env_store.hpp>
 #include <agent/util/file.hpp>
 

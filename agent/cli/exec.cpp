@@ -5,15 +5,15 @@
 // no token is ever at rest. Each feed gets the least privileged token the command needs.
 #include <agent/cli/common.hpp>
 #include <agent/cli/exec_child.hpp>
-#include <agent/cli/exec_nuget.hpp>
-#include <agent/cli/npm_userconfig.hpp>
-#include <agent/cli/token_rejections.hpp>
-#include <agent/config/npm_command.hpp>
-#include <agent/config/npm_files.hpp>
-#include <agent/config/npmrc.hpp>
-#include <agent/config/nuget_config.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
+#include <agent/core/token_rejections.hpp>
+#include <agent/npm/npm_command.hpp>
+#include <agent/npm/npm_files.hpp>
+#include <agent/npm/npm_userconfig.hpp>
+#include <agent/npm/npmrc.hpp>
+#include <agent/nuget/exec_nuget.hpp>
+#include <agent/nuget/nuget_config.hpp>
 
 #include <limits.h>
 #include <unistd.h>

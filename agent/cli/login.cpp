@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <agent/cli/common.hpp>
-#include <agent/cli/integrations.hpp>
-#include <agent/cli/npm_checks.hpp>
 #include <agent/cli/secret_input.hpp>
 #include <agent/config/managed_state.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/token.hpp>
 #include <agent/net/feed_probe.hpp>
+#include <agent/npm/npm_checks.hpp>
+#include <agent/npm/npm_login.hpp>
+#include <agent/nuget/nuget_login.hpp>
 
 #include <unistd.h>
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The commands that look at and change stored tokens: list, logout, enable, disable.
 #include <agent/cli/common.hpp>
-#include <agent/cli/integrations.hpp>
 #include <agent/config/managed_state.hpp>
 #include <agent/core/token_json.hpp>
+#include <agent/npm/npm_login.hpp>
+#include <agent/nuget/nuget_login.hpp>
 
 #include <unistd.h>
 

@@ -2,8 +2,8 @@
 #include "request_handler.hpp"
 
 #include <agent/core/feed.hpp>
-#include <agent/core/fingerprint.hpp>
 #include <agent/core/token_json.hpp>
+#include <agent/server/fingerprint.hpp>
 #include <agent/version.hpp>
 
 #include <unistd.h>

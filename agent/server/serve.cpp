@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "serve.hpp"
 
-#include <agent/cli/arguments.hpp>
-#include <agent/cli/report.hpp>
 #include <agent/core/environment.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/server/agent_server.hpp>
 #include <agent/server/daemon.hpp>
 #include <agent/store/memory_store.hpp>
 #include <agent/store/secret_service_store.hpp>
+#include <agent/util/arguments.hpp>
+#include <agent/util/report.hpp>
 
 #include <malloc.h>
 
@@ -19,10 +19,6 @@
 #include <memory>
 
 namespace feedz {
-
-using cli::Arguments;
-using cli::k_exit_ok;
-using cli::report;
 
 namespace {
 
@@ -132,7 +128,7 @@ int serve(Arguments& arguments) {
 }
 
 int serve_command_line(int argc, char** argv) {
-    auto arguments = cli::parse_arguments(
+    auto arguments = parse_arguments(
         argc,
         argv,
         1,

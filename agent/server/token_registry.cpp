@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "token_registry.hpp"
 
-#include <agent/core/fingerprint.hpp>
+#include <agent/server/fingerprint.hpp>
 
 #include <malloc.h>
 

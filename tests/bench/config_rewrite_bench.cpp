@@ -4,8 +4,8 @@
 // load, look our entry up, add it, save; load, remove it, save. The variants are interleaved
 // (run 1 of each, then run 2 of each, ...) so that a noisy neighbour hurts them all alike.
 // Figures: median, min and max per variant. It asserts nothing about time.
-#include <agent/config/npmrc.hpp>
-#include <agent/config/nuget_config.hpp>
+#include <agent/npm/npmrc.hpp>
+#include <agent/nuget/nuget_config.hpp>
 #include <agent/util/file.hpp>
 
 #include <stdlib.h>

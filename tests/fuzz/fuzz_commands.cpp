@@ -4,8 +4,8 @@
 // the npm classifier reads as a write still reads as one with more arguments after it, as long
 // as they are plain words (so an appended flag value cannot downgrade a publish).
 #include "fuzz_support.hpp"
-#include <agent/config/npm_command.hpp>
-#include <agent/config/nuget_command.hpp>
+#include <agent/npm/npm_command.hpp>
+#include <agent/nuget/nuget_command.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto words = feedz::fuzz::split(feedz::fuzz::as_text(data, size), '\0');

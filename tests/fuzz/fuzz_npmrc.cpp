@@ -3,7 +3,7 @@
 // file does not have and removing it again gives back the original bytes (what logout relies
 // on), and rewriting an existing key then reading it finds exactly the new value.
 #include "fuzz_support.hpp"
-#include <agent/config/npmrc.hpp>
+#include <agent/npm/npmrc.hpp>
 
 using feedz::Npmrc;
 

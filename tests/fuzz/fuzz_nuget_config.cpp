@@ -3,8 +3,8 @@
 // scanner accepts, the edit login makes (a source, expanding <packageSources /> or adding the
 // section) followed by the undo logout makes gives back the original bytes.
 #include "fuzz_support.hpp"
-#include <agent/config/nuget_config.hpp>
-#include <agent/config/xml_document.hpp>
+#include <agent/nuget/nuget_config.hpp>
+#include <agent/nuget/xml_document.hpp>
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (config->key_of_url(url) || config->has_key("fuzz/key")) {
         return 0;
     }
-    // login's edit (agent/cli/nuget_login.cpp), then logout's undo in logout's order.
+    // login's edit (agent/nuget/nuget_login.cpp), then logout's undo in logout's order.
     const bool new_section = !config->has_section("packageSources");
     std::optional<std::pair<std::string, std::string>> collapsed;
     for (const char* name : {"packageSources", "configuration"}) {

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#include "token_rejections.hpp"
+
+#include <algorithm>
+
+namespace feedz {
+
+std::string describe_rejections(const std::vector<RejectedTokenInfo>& rejected) {
+    std::string text;
+    for (const auto& rejection : rejected) {
+        text += (text.empty() ? "" : ", ")
+                + ("'" + rejection.token.name + "' (" + rejection.token.display() + ") is ");
+        text += rejection.reason == Rejection::insufficient_access
+                    ? feedz_name(rejection.token.access)
+                    : std::string(to_string(rejection.reason));
+    }
+    return text;
+}
+
+bool has_insufficient_access(const std::vector<RejectedTokenInfo>& rejected) {
+    return std::any_of(rejected.begin(), rejected.end(), [](const RejectedTokenInfo& r) {
+        return r.reason == Rejection::insufficient_access;
+    });
+}
+
+Error needs_access(const std::string& what,
+                   Operation operation,
+                   const std::string& feed_url,
+                   const std::vector<RejectedTokenInfo>& rejected) {
+    Access needed = least_access_for(operation);
+    return make_error(Errc::permission_denied,
+                      what + " needs a " + feedz_name(needed) + " token for " + feed_url + ", and "
+                          + describe_rejections(rejected)
+                          + "; nothing was run. Store such a token: feedz-agent login --access "
+                          + to_string(needed) + " --feed " + feed_url);
+}
+
+} // namespace feedz

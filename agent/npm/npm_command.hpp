@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <agent/core/token.hpp>
+#include <agent/npm/npm_files.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedz {
+
+// What a command run through `feedz-agent exec` does with a registry, read from its command
+// line the way the package manager reads it, so that it gets the least privileged token.
+struct NpmCommandPlan {
+    std::string tool;                      // the program's name: npm, pnpm, yarn, bun, npx, ...
+    std::string verb;                      // the subcommand as resolved ("publish"), if any
+    Operation operation = Operation::read; // what the command does to the registry it targets
+    // What a write goes to, when the command line names it: a package spec ("@s/n@1.0.0"),
+    // a directory or a tarball. Empty: the package in the current project.
+    std::optional<std::string> target;
+    std::optional<std::string> registry; // --registry URL on the command line
+};
+
+// Reads `command` (COMMAND ARG...). npm and pnpm: publish -> write, unpublish -> manage
+// (Feedz lets only Full tokens delete), deprecate, undeprecate and dist-tag add/rm -> write;
+// npm's aliases and unique abbreviations count ("npm pub"). yarn: publish, npm publish,
+// (npm) tag add/remove. bun: publish. Everything else, and every other program, reads.
+NpmCommandPlan plan_npm_command(const std::vector<std::string>& command);
+
+// npm's resolution of a subcommand name (aliases, unique abbreviations, camelCase), or ""
+// when npm would not recognise it.
+std::string npm_resolve_verb(std::string_view word);
+
+// The registry a write planned by `plan` goes to, found the way npm finds it: --registry,
+// publishConfig.registry and the name in the package's package.json (or the spec given), the
+// scope's @scope:registry, then registry. nullopt when it cannot be known without running npm
+// (a tarball, whose package.json is inside it).
+std::optional<std::string> npm_write_registry(const NpmCommandPlan& plan,
+                                              const NpmConfigs& configs,
+                                              const NpmEnvironment& environment,
+                                              const std::string& cwd);
+
+} // namespace feedz
