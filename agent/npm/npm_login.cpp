@@ -10,6 +10,7 @@
 #include <agent/npm/npmrc.hpp>
 
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +24,9 @@ namespace {
 constexpr const char* k_auth = "npm-auth";
 constexpr const char* k_scope = "npm-scope";
 constexpr const char* k_file = "npm-file";
+// The mode a file had before our first save made it 0600 (saves do, as it may hold a token).
+constexpr const char* k_mode = "npm-mode";
+constexpr mode_t k_private_mode = 0600;
 
 enum class NpmMode { userconfig, exec, none };
 
@@ -72,6 +76,65 @@ std::string display_path(const std::string& path) {
         return "~" + path.substr(home.size());
     }
     return path;
+}
+
+// The permission bits of `path` (through links); nullopt when it cannot be read.
+std::optional<mode_t> permission_bits(const std::string& path) {
+    struct stat st {};
+
+    if (::stat(path.c_str(), &st) != 0) {
+        return std::nullopt;
+    }
+    return st.st_mode & 07777;
+}
+
+std::string octal(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(mode));
+    return text;
+}
+
+// Records the mode `path` has before a save makes it 0600, so that the last logout gives it
+// back. A token that writes into a file another token already made private shares that
+// token's record.
+void remember_mode(ManagedState& state, const std::string& token, const std::string& path) {
+    if (auto shared = state.find(k_mode, path, path)) {
+        shared->token = token;
+        state.add(*shared);
+        return;
+    }
+    auto mode = permission_bits(path);
+    if (mode && *mode != k_private_mode) {
+        state.add({token, k_mode, path, path, octal(*mode), octal(k_private_mode)});
+    }
+}
+
+// Gives `path` back the mode `entry` recorded, unless someone changed it since we made it
+// private.
+void restore_mode(const ManagedEntry& entry, std::vector<std::string>& notes) {
+    auto mode = permission_bits(entry.file);
+    if (!mode || octal(*mode) != entry.written) {
+        return;
+    }
+    auto original = static_cast<mode_t>(std::strtoul(entry.value.c_str(), nullptr, 8));
+    if (::chmod(entry.file.c_str(), original) == 0) {
+        notes.push_back("npm: " + display_path(entry.file) + " has its mode " + entry.value
+                        + " back.");
+    }
+}
+
+// A user config that is a link (dotfile managers keep them in a repository) gets the token
+// in the link's target: say where it went.
+std::optional<std::string> link_warning(const std::string& path) {
+    struct stat st {};
+
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+        return std::nullopt;
+    }
+    return "Warning: npm: " + display_path(path) + " is a link to "
+           + display_path(resolve_symlinks(path))
+           + ": the token is written there (mode 0600 until logout). Keep that file out of "
+             "version control, or log in with --npm exec (nothing at rest).";
 }
 
 // Makes `token` the only owner of `kind`/`key` in `file`: the line holds one token's value.
@@ -267,6 +330,11 @@ Result<void> register_with_npm(Registration& registration) {
             route_scope(staged, *config, feed, *scope);
         }
     }
+    if (*mode == NpmMode::userconfig) {
+        if (auto warning = link_warning(config->path())) {
+            staged_notes.push_back(*warning);
+        }
+    }
     if (*mode == NpmMode::exec) {
         staged_notes.push_back("npm: no credential is kept at rest (--npm exec); run npm "
                                "as `feedz-agent exec -- npm install`.");
@@ -276,6 +344,8 @@ Result<void> register_with_npm(Registration& registration) {
         if (!existed || staged_state.owned(k_file, config->path(), config->path())) {
             staged_state.add(
                 {registration.token.name, k_file, config->path(), config->path(), "", ""});
+        } else {
+            remember_mode(staged_state, registration.token.name, config->path());
         }
         if (auto saved = config->save(); !saved) {
             return make_error(Errc::io_error,
@@ -321,6 +391,7 @@ Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
             continue; // the user removed the file: nothing left to clean up
         }
         bool created = false;
+        std::optional<ManagedEntry> mode;
         for (const auto& entry : entries) {
             if (entry.kind == k_auth && !entry.written.empty()
                 && config->line_digest(entry.key) != entry.written) {
@@ -341,6 +412,8 @@ Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
                 }
             } else if (entry.kind == k_file) {
                 created = true;
+            } else if (entry.kind == k_mode) {
+                mode = entry;
             }
         }
         if (created && config->text().empty()) {
@@ -351,6 +424,9 @@ Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
             continue;
         }
         FEEDZ_TRY(config->save());
+        if (mode) {
+            restore_mode(*mode, notes);
+        }
     }
     return {};
 }

@@ -32,9 +32,9 @@ npm_view() { # OUT-FILE
 }
 
 login_twice_logout() { # NAME FILE (the user config npm reads)
-    local name=$1 file=$2 existed=1
+    local name=$1 file=$2 existed=1 mode=
     [ -e "$file" ] || existed=0
-    [ "$existed" -eq 0 ] || cp "$file" "$TEST_ROOT/original"
+    [ "$existed" -eq 0 ] || { cp "$file" "$TEST_ROOT/original"; mode=$(stat -L -c %a "$file"); }
     npm_view "$TEST_ROOT/view-before"
 
     npm_login "$TOKEN" --feed "$FEED" --no-verify --npm-scope @acme --name "$name"
@@ -63,6 +63,8 @@ $(diff "$TEST_ROOT/view-before" "$TEST_ROOT/view-after")"
 $(cat -A "$file")
 instead of
 $(cat -A "$TEST_ROOT/original")"
+        # Login made the file 0600 (it held a token); the last logout gives the mode back.
+        expect_eq "$(stat -L -c %a "$file")" "$mode" "$name: mode after logout"
     else
         [ ! -e "$file" ] || fail "$name: logout left the file login created: $(cat -A "$file")"
     fi
@@ -96,8 +98,13 @@ login_twice_logout "no-file" "$HOME/.npmrc"
 step "a symlinked ~/.npmrc is written through, and stays a symlink"
 mkdir -p "$HOME/dotfiles"
 printf '; in git\nsave-exact=true\n' >"$HOME/dotfiles/npmrc"
+chmod 644 "$HOME/dotfiles/npmrc"
 ln -s "$HOME/dotfiles/npmrc" "$HOME/.npmrc"
 login_twice_logout "symlink" "$HOME/.npmrc"
+npm_login "$TOKEN" --feed "$FEED" --no-verify --name symlink
+expect_contains "$OUT" "Warning: npm: ~/.npmrc is a link to ~/dotfiles/npmrc: the token is written there (mode 0600 until logout)"
+run "$FEEDZ_AGENT" logout symlink
+expect_eq "$(stat -c %a "$HOME/dotfiles/npmrc")" 644 "symlink: the target's mode after logout"
 [ -L "$HOME/.npmrc" ] || fail "~/.npmrc is no longer a symlink"
 rm -f "$HOME/.npmrc"
 
