@@ -6,7 +6,9 @@
 #include <agent/util/file.hpp>
 #include <agent/util/text.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
 
 namespace feedz {
 
@@ -25,6 +27,31 @@ constexpr const char* k_new_file_text = "<?xml version=\"1.0\" encoding=\"utf-8\
 std::string normalized(const std::string& url) {
     auto result = normalize_url(url);
     return result ? result->text : url;
+}
+
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Whether `text` contains `part` (lower case) in any ASCII case.
+bool contains_ignoring_case(std::string_view text, std::string_view part) {
+    auto found =
+        std::search(text.begin(), text.end(), part.begin(), part.end(), [](char a, char b) {
+            return ascii_lower(a) == b;
+        });
+    return found != text.end();
+}
+
+// The host of a normalised URL ("f.feedz.io", "[::1]"), lower case.
+std::string_view host_of(std::string_view normalized_url) {
+    auto start = normalized_url.find("://");
+    if (start == std::string_view::npos) {
+        return {};
+    }
+    start += 3;
+    std::size_t end = normalized_url[start] == '[' ? normalized_url.find(']', start) + 1
+                                                   : normalized_url.find_first_of(":/", start);
+    return normalized_url.substr(start, end - start);
 }
 
 } // namespace
@@ -97,18 +124,37 @@ std::vector<NuGetConfig::Source> NuGetConfig::sources() const {
 }
 
 std::optional<std::string> NuGetConfig::key_of_url(const std::string& url) const {
+    std::size_t sources_section = section("packageSources");
+    if (sources_section == XmlDocument::k_none) {
+        return std::nullopt;
+    }
     std::string wanted = normalized(url);
-    for (const auto& source : sources()) {
-        if (normalized(source.url) == wanted) {
-            return source.key;
+    // Normalising every source of a big file costs most of a login: a source can only match
+    // when its URL names our host in some case (normalising lowers the host; a URL that does
+    // not parse is compared as it is), so only those are normalised.
+    std::string_view host = host_of(wanted);
+    for (std::size_t child : m_document.element(sources_section).children) {
+        const auto& element = m_document.element(child);
+        const std::string* key = element.find_attribute_ignoring_case("key");
+        const std::string* value = element.find_attribute_ignoring_case("value");
+        if (iequals(element.name, "add") && key != nullptr && value != nullptr
+            && contains_ignoring_case(*value, host) && normalized(*value) == wanted) {
+            return *key;
         }
     }
     return std::nullopt;
 }
 
 bool NuGetConfig::has_key(const std::string& key) const {
-    for (const auto& source : sources()) {
-        if (source.key == key) {
+    std::size_t sources_section = section("packageSources");
+    if (sources_section == XmlDocument::k_none) {
+        return false;
+    }
+    for (std::size_t child : m_document.element(sources_section).children) {
+        const auto& element = m_document.element(child);
+        const std::string* found = element.find_attribute_ignoring_case("key");
+        if (found != nullptr && *found == key && iequals(element.name, "add")
+            && element.find_attribute_ignoring_case("value") != nullptr) {
             return true;
         }
     }

@@ -306,10 +306,12 @@ Result<void> Scanner::run(std::vector<XmlDocument::Element>& elements, std::size
                     if (!value) {
                         return value.error();
                     }
-                    if (element.attribute(name)) {
-                        return error_at(name_begin, "attribute " + name + " given twice");
+                    for (const auto& earlier : element.attributes) {
+                        if (earlier.name == name) {
+                            return error_at(name_begin, "attribute " + name + " given twice");
+                        }
                     }
-                    element.attributes.push_back({name, *value});
+                    element.attributes.push_back({std::move(name), std::move(*value)});
                     i = value_end + 1;
                 } else {
                     return error_at(i, "unexpected character in <" + element.name + ">");
@@ -359,17 +361,30 @@ std::optional<std::string> XmlDocument::Element::attribute(std::string_view attr
 
 std::optional<std::string>
 XmlDocument::Element::attribute_ignoring_case(std::string_view attribute_name) const {
-    for (const auto& item : attributes) {
-        if (iequals(item.name, attribute_name)) {
-            return item.value;
-        }
+    if (const std::string* value = find_attribute_ignoring_case(attribute_name)) {
+        return *value;
     }
     return std::nullopt;
+}
+
+const std::string*
+XmlDocument::Element::find_attribute_ignoring_case(std::string_view attribute_name) const {
+    for (const auto& item : attributes) {
+        if (iequals(item.name, attribute_name)) {
+            return &item.value;
+        }
+    }
+    return nullptr;
 }
 
 Result<XmlDocument> XmlDocument::parse(std::string text, const std::string& file_name) {
     XmlDocument document;
     document.m_text = std::move(text);
+    // A big file's element table would otherwise be moved a dozen times as it grows. (Capped:
+    // a file of nothing but '<' must not reserve memory for millions of elements.)
+    auto tags =
+        static_cast<std::size_t>(std::count(document.m_text.begin(), document.m_text.end(), '<'));
+    document.m_elements.reserve(std::min(tags, document.m_text.size() / 16));
     Scanner scanner(document.m_text, file_name);
     FEEDZ_TRY(scanner.run(document.m_elements, document.m_root));
     // line_of() is called per source when listing them: a search, not a count from the start.

@@ -39,6 +39,9 @@ public:
 
         // The same with the name compared without ASCII case, as NuGet compares its own.
         std::optional<std::string> attribute_ignoring_case(std::string_view attribute_name) const;
+
+        // The value itself (no copy), or nullptr: for scans over every element of a big file.
+        const std::string* find_attribute_ignoring_case(std::string_view attribute_name) const;
     };
 
     // Scans `text`. A document that is not well-formed XML is an error naming `file_name`,

@@ -163,6 +163,29 @@ TEST_CASE("NuGetConfig: <Add Key Value> is a source, as NuGet reads it", "[confi
           == std::optional<std::string>("team"));
 }
 
+TEST_CASE("NuGetConfig: a source is found by its URL in any spelling of its host",
+          "[config][nuget]") {
+    // key_of_url() normalises only the sources that name our host in some case: the file's
+    // spelling, not only ours, must still match.
+    ScratchDirectory scratch;
+    std::string path = scratch.file(
+        "NuGet.Config",
+        "<configuration>\n  <packageSources>\n"
+        "    <add key=\"other\" value=\"https://nuget.example.com/f.feedz.io/index.json\" />\n"
+        "    <add key=\"team\" value=\"HTTPS://F.Feedz.IO:443/acme/./pkgs/nuget/index.json\" />\n"
+        "    <add key=\"v6\" value=\"https://[::1]:8443/acme/pkgs/nuget/index.json\" />\n"
+        "  </packageSources>\n</configuration>\n");
+    auto config = NuGetConfig::load(path);
+    REQUIRE(config);
+    CHECK(config->key_of_url("https://f.feedz.io/acme/pkgs/nuget/index.json")
+          == std::optional<std::string>("team"));
+    CHECK(config->key_of_url("https://[::1]:8443/acme/pkgs/nuget/index.json")
+          == std::optional<std::string>("v6"));
+    CHECK_FALSE(config->key_of_url("https://f.feedz.io/acme/other/nuget/index.json"));
+    CHECK(config->has_key("v6"));
+    CHECK_FALSE(config->has_key("TEAM"));
+}
+
 TEST_CASE("NuGetConfig: mappings are added under packageSourceMapping and removed again",
           "[config][nuget]") {
     ScratchDirectory scratch;
