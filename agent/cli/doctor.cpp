@@ -60,17 +60,6 @@ struct Check {
     std::string fix;
 };
 
-std::string octal(mode_t mode) {
-    char buffer[8];
-    std::snprintf(buffer, sizeof(buffer), "%04o", static_cast<unsigned>(mode & 07777));
-    return buffer;
-}
-
-std::string display_path(const std::string& path) {
-    std::string home = home_directory();
-    return path.starts_with(home + "/") ? "~" + path.substr(home.size()) : path;
-}
-
 std::string join_scopes(const std::vector<std::string>& scopes) {
     std::string text;
     for (const auto& scope : scopes) {
@@ -141,15 +130,15 @@ std::optional<AgentClient> Doctor::check_agent() {
         if (!S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0) {
             add("agent",
                 Status::failure,
-                "the socket directory " + directory + " is not private (mode " + octal(st.st_mode)
-                    + ", owner uid " + std::to_string(st.st_uid) + ")",
+                "the socket directory " + directory + " is not private (mode "
+                    + octal_mode(st.st_mode) + ", owner uid " + std::to_string(st.st_uid) + ")",
                 "chmod 700 " + directory);
         }
     }
     if (::lstat(socket.c_str(), &st) == 0 && (st.st_mode & 0177) != 0) {
         add("agent",
             Status::failure,
-            "the socket " + socket + " has mode " + octal(st.st_mode),
+            "the socket " + socket + " has mode " + octal_mode(st.st_mode),
             "chmod 600 " + socket);
     }
     const Greeting& greeting = agent->greeting();

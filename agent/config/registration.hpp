@@ -24,4 +24,34 @@ struct Registration {
     std::vector<std::string>& notes;
 };
 
+// A copy of a Registration whose entries and notes reach the original only by commit(), once
+// the file is on disk: what failed to reach it is neither reported as written nor recorded as
+// ours (logout would remove it).
+class StagedRegistration {
+public:
+    explicit StagedRegistration(const Registration& original)
+        : m_state(original.state)
+        , m_staged{original.token,
+                   original.feeds,
+                   original.secret,
+                   original.arguments,
+                   m_state,
+                   m_notes} {}
+
+    StagedRegistration(const StagedRegistration&) = delete;
+    StagedRegistration& operator=(const StagedRegistration&) = delete;
+
+    Registration& get() { return m_staged; }
+
+    void commit(Registration& original) {
+        original.state = std::move(m_state);
+        original.notes.insert(original.notes.end(), m_notes.begin(), m_notes.end());
+    }
+
+private:
+    ManagedState m_state;
+    std::vector<std::string> m_notes;
+    Registration m_staged;
+};
+
 } // namespace feedz

@@ -93,4 +93,9 @@ Result<void> ensure_private_directory(const std::string& directory) {
     return {};
 }
 
+std::string display_path(const std::string& path) {
+    std::string home = home_directory();
+    return !home.empty() && path.starts_with(home + "/") ? "~" + path.substr(home.size()) : path;
+}
+
 } // namespace feedz

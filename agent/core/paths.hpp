@@ -10,6 +10,9 @@ namespace feedz {
 // The user's home directory ($HOME, else the password database).
 std::string home_directory();
 
+// `path` for messages: "~/.npmrc" for $HOME/.npmrc, other paths as they are.
+std::string display_path(const std::string& path);
+
 // $XDG_STATE_HOME/feedz-agent (default ~/.local/state/feedz-agent): audit log, managed.json.
 std::string state_directory();
 

@@ -8,6 +8,7 @@
 #include <agent/npm/npm_login.hpp>
 #include <agent/npm/npm_preflight.hpp>
 #include <agent/npm/npmrc.hpp>
+#include <agent/util/file.hpp>
 
 #include <limits.h>
 #include <sys/stat.h>
@@ -70,14 +71,6 @@ std::string current_directory() {
     return ::getcwd(buffer, sizeof(buffer)) != nullptr ? std::string(buffer) : std::string(".");
 }
 
-std::string display_path(const std::string& path) {
-    std::string home = home_directory();
-    if (!home.empty() && path.starts_with(home + "/")) {
-        return "~" + path.substr(home.size());
-    }
-    return path;
-}
-
 // The permission bits of `path` (through links); nullopt when it cannot be read.
 std::optional<mode_t> permission_bits(const std::string& path) {
     struct stat st {};
@@ -86,12 +79,6 @@ std::optional<mode_t> permission_bits(const std::string& path) {
         return std::nullopt;
     }
     return st.st_mode & 07777;
-}
-
-std::string octal(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(mode));
-    return text;
 }
 
 // Records the mode `path` has before a save makes it 0600, so that the last logout gives it
@@ -105,7 +92,7 @@ void remember_mode(ManagedState& state, const std::string& token, const std::str
     }
     auto mode = permission_bits(path);
     if (mode && *mode != k_private_mode) {
-        state.add({token, k_mode, path, path, octal(*mode), octal(k_private_mode)});
+        state.add({token, k_mode, path, path, octal_mode(*mode), octal_mode(k_private_mode)});
     }
 }
 
@@ -113,7 +100,7 @@ void remember_mode(ManagedState& state, const std::string& token, const std::str
 // private.
 void restore_mode(const ManagedEntry& entry, std::vector<std::string>& notes) {
     auto mode = permission_bits(entry.file);
-    if (!mode || octal(*mode) != entry.written) {
+    if (!mode || octal_mode(*mode) != entry.written) {
         return;
     }
     auto original = static_cast<mode_t>(std::strtoul(entry.value.c_str(), nullptr, 8));
@@ -310,16 +297,10 @@ Result<void> register_with_npm(Registration& registration) {
                               + ". Fix the file, or log in with --npm none");
     }
     bool existed = config->exists();
-    // Entries and notes are staged and kept only once the file is saved: what failed to reach
-    // the disk is neither reported as written nor recorded as ours (logout would remove it).
-    ManagedState staged_state = registration.state;
-    std::vector<std::string> staged_notes;
-    Registration staged{registration.token,
-                        registration.feeds,
-                        registration.secret,
-                        registration.arguments,
-                        staged_state,
-                        staged_notes};
+    StagedRegistration staging(registration);
+    Registration& staged = staging.get();
+    ManagedState& staged_state = staged.state;
+    std::vector<std::string>& staged_notes = staged.notes;
     for (const Feed& feed : registration.feeds) {
         if (*mode == NpmMode::userconfig) {
             write_credential(staged, *config, feed);
@@ -355,8 +336,7 @@ Result<void> register_with_npm(Registration& registration) {
                                     "in with --npm exec (nothing at rest)");
         }
     }
-    registration.state = std::move(staged_state);
-    registration.notes.insert(registration.notes.end(), staged_notes.begin(), staged_notes.end());
+    staging.commit(registration);
 
     // What in the user's npm setup would still get in the way.
     auto configs = load_npm_configs(cwd, environment, home);

@@ -23,15 +23,6 @@ constexpr const char* k_file = "nuget-file";
 constexpr const char* k_directory = "nuget-directory";
 constexpr const char* k_self_closing = "nuget-self-closing";
 
-// "~/.nuget/NuGet/NuGet.Config" for messages.
-std::string display_path(const std::string& path) {
-    std::string home = home_directory();
-    if (!home.empty() && path.starts_with(home + "/")) {
-        return "~" + path.substr(home.size());
-    }
-    return path;
-}
-
 // A key for the feed's source that no other source uses: org/repo, then with the host.
 std::string choose_key(const NuGetConfig& config, const Feed& feed) {
     std::string base = feed.org + "/" + feed.repo;
@@ -154,16 +145,9 @@ Result<void> register_with_nuget(Registration& registration) {
                           "cannot register the feed with NuGet: " + config.error().message
                               + ". Fix the file, or log in with --no-nuget");
     }
-    // Entries and notes are staged and kept only once the file is saved: what failed to reach
-    // the disk is neither reported as added nor recorded as ours (logout would remove it).
-    ManagedState staged_state = registration.state;
-    std::vector<std::string> staged_notes;
-    Registration staged{registration.token,
-                        registration.feeds,
-                        registration.secret,
-                        registration.arguments,
-                        staged_state,
-                        staged_notes};
+    StagedRegistration staging(registration);
+    Registration& staged = staging.get();
+    ManagedState& staged_state = staged.state;
     auto patterns = registration.arguments.values("nuget-pattern");
     for (const Feed& feed : registration.feeds) {
         FEEDZ_TRY(register_feed(staged, *config, feed, patterns));
@@ -200,8 +184,7 @@ Result<void> register_with_nuget(Registration& registration) {
                                     "in with --no-nuget");
         }
     }
-    registration.state = std::move(staged_state);
-    registration.notes.insert(registration.notes.end(), staged_notes.begin(), staged_notes.end());
+    staging.commit(registration);
     return {};
 }
 

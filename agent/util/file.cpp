@@ -115,6 +115,19 @@ Result<std::optional<OpenedFile>> open_regular_file(const std::string& path, std
     return std::optional<OpenedFile>(OpenedFile{std::move(fd), size});
 }
 
+// read(2) into `data`, again after a signal; 0 at the end of the file.
+Result<std::size_t> read_some(int fd, char* data, std::size_t size, const std::string& path) {
+    while (true) {
+        ssize_t n = ::read(fd, data, size);
+        if (n >= 0) {
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            return io_error("cannot read", path, errno);
+        }
+    }
+}
+
 } // namespace
 
 Result<std::optional<SecretString>> read_secret_file(const std::string& path,
@@ -139,17 +152,14 @@ Result<std::optional<SecretString>> read_secret_file(const std::string& path,
             std::memcpy(bigger.data(), buffer.data(), used);
             buffer = std::move(bigger);
         }
-        ssize_t n = ::read(fd, buffer.data() + used, buffer.size() - used);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return io_error("cannot read", path, errno);
+        auto n = read_some(fd, buffer.data() + used, buffer.size() - used, path);
+        if (!n) {
+            return n.error();
         }
-        if (n == 0) {
+        if (*n == 0) {
             break;
         }
-        used += static_cast<std::size_t>(n);
+        used += *n;
     }
     SecretString content(buffer.view().substr(0, used));
     return std::optional<SecretString>(std::move(content));
@@ -167,20 +177,17 @@ Result<std::optional<std::string>> read_file(const std::string& path, std::size_
     content.reserve((*opened)->size);
     char buffer[16384];
     while (true) {
-        ssize_t n = ::read((*opened)->fd.get(), buffer, sizeof(buffer));
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return io_error("cannot read", path, errno);
+        auto n = read_some((*opened)->fd.get(), buffer, sizeof(buffer), path);
+        if (!n) {
+            return n.error();
         }
-        if (n == 0) {
+        if (*n == 0) {
             break;
         }
-        if (content.size() + static_cast<std::size_t>(n) > max_size) {
+        if (content.size() + *n > max_size) {
             return make_error(Errc::io_error, path + " keeps growing; it was left as it was");
         }
-        content.append(buffer, static_cast<std::size_t>(n));
+        content.append(buffer, *n);
     }
     return std::optional<std::string>(std::move(content));
 }
@@ -502,6 +509,12 @@ Result<std::optional<FileLock>> FileLock::try_acquire(const std::string& lock_pa
         return io_error("cannot lock", lock_path, errno);
     }
     return std::optional<FileLock>(FileLock(std::move(fd)));
+}
+
+std::string octal_mode(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
 }
 
 } // namespace feedz

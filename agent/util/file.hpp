@@ -32,6 +32,9 @@ Result<std::optional<SecretString>> read_secret_file(const std::string& path,
 // Writes all of `data` to `fd` (retrying short writes); `path` names the file in errors.
 Result<void> write_all(int fd, std::string_view data, const std::string& path);
 
+// The permission bits of `mode` as "0644", for messages and records.
+std::string octal_mode(mode_t mode);
+
 // Creates `path` and its missing parents with `mode` (existing directories are left alone).
 Result<void> make_directories(const std::string& path, mode_t mode);
 
