@@ -4,6 +4,7 @@
 // Standard input: the URL, a newline, the timeout in seconds, a newline, then the token.
 // Standard output: {"status": N, "reason": "...", "date": epoch-seconds} or
 // {"error": {"code": "...", "message": "..."}}. Never the token.
+#include <agent/ipc/protocol.hpp>
 #include <agent/net/https_request.hpp>
 #include <agent/util/secret_string.hpp>
 

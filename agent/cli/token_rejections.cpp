@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "token_rejections.hpp"
 
+#include <agent/ipc/protocol.hpp>
+
 #include <algorithm>
 
 namespace feedz::cli {
