@@ -136,6 +136,7 @@ Result<Request> parse_store(const json& header) {
         // sent, and what is sent is not believed.
         fields["prefix"] = "";
         fields["created"] = format_timestamp(Timestamp{});
+        fields.erase("fingerprint");
         if (!fields.contains("disabled")) {
             fields["disabled"] = false;
         }

@@ -87,8 +87,8 @@ struct GetRequest {
     nlohmann::json to_json() const;
 };
 
-// The token itself is the message's secret. The agent sets `prefix` and `created` itself:
-// what a client sends there is ignored.
+// The token itself is the message's secret. The agent sets `prefix`, `created` and
+// `fingerprint` itself: what a client sends there is ignored.
 struct StoreRequest {
     TokenInfo token;
 

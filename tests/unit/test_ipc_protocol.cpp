@@ -249,8 +249,12 @@ TEST_CASE("protocol: every request round trips and keeps its wire form", "[ipc][
     CHECK(stored.token.access == Access::read_write);
     CHECK(stored.token.expires == token.expires);
     // The agent sets these itself: what a client sends is not believed.
+    json forged = store.to_json();
+    forged["token"]["fingerprint"] = "sha256:forged";
+    stored = parsed_as<StoreRequest>(forged);
     CHECK(stored.token.prefix.empty());
     CHECK(stored.token.created == Timestamp{});
+    CHECK(stored.token.fingerprint.empty());
     // disabled, expires, prefix and created may be left out.
     stored = parsed_as<StoreRequest>(
         {{"op", "store"},
