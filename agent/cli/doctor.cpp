@@ -165,7 +165,7 @@ bool Doctor::check_keychain(AgentClient& agent) {
             "unlock or start the keychain as the message says, then run doctor again");
         return false;
     }
-    if (status->greeting.store == "memory") {
+    if (status->store == "memory") {
         add("keychain",
             Status::info,
             "FEEDZ_AGENT_STORE=memory: tokens live in the agent's memory and are lost when it "

@@ -7,18 +7,6 @@
 
 namespace feedz {
 
-const char* to_string(Rejection reason) {
-    switch (reason) {
-    case Rejection::disabled:
-        return "disabled";
-    case Rejection::expired:
-        return "expired";
-    case Rejection::insufficient_access:
-        return "insufficient_access";
-    }
-    return "disabled";
-}
-
 namespace {
 
 // Lower is preferred. An unknown level may be anything, so a token known to be just enough

@@ -11,10 +11,8 @@
 
 namespace feedz {
 
-// Why a token whose scope covers the URL was passed over.
+// Why a token whose scope covers the URL was passed over (names: agent/ipc/protocol.hpp).
 enum class Rejection { disabled, expired, insufficient_access };
-
-const char* to_string(Rejection reason);
 
 struct RejectedToken {
     std::size_t index;

@@ -5,14 +5,29 @@
 
 namespace feedz {
 
+namespace {
+
+// What a passed-over token is, in words ("'laptop' (T-abc12…) is expired").
+std::string state_of(const RejectedTokenInfo& rejection) {
+    switch (rejection.reason) {
+    case Rejection::disabled:
+        return "disabled";
+    case Rejection::expired:
+        return "expired";
+    case Rejection::insufficient_access:
+        break;
+    }
+    return feedz_name(rejection.token.access);
+}
+
+} // namespace
+
 std::string describe_rejections(const std::vector<RejectedTokenInfo>& rejected) {
     std::string text;
     for (const auto& rejection : rejected) {
         text += (text.empty() ? "" : ", ")
                 + ("'" + rejection.token.name + "' (" + rejection.token.display() + ") is ");
-        text += rejection.reason == Rejection::insufficient_access
-                    ? feedz_name(rejection.token.access)
-                    : std::string(to_string(rejection.reason));
+        text += state_of(rejection);
     }
     return text;
 }

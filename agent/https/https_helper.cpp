@@ -7,6 +7,7 @@
 #include "https_helper.hpp"
 
 #include <agent/https/https_request.hpp>
+#include <agent/ipc/protocol.hpp>
 #include <agent/util/secret_string.hpp>
 
 #include <nlohmann/json.hpp>

@@ -2,7 +2,6 @@
 #include "client.hpp"
 
 #include <agent/core/paths.hpp>
-#include <agent/core/token_json.hpp>
 #include <agent/util/file.hpp>
 #include <agent/util/system_error.hpp>
 #include <agent/util/unix_socket.hpp>
@@ -69,28 +68,6 @@ Result<Fd> connect_socket(const std::string& socket_path) {
                                 "the socket or point FEEDZ_AGENT_SOCKET at a private directory");
     }
     return fd;
-}
-
-Result<Greeting> parse_greeting(const nlohmann::json& header) {
-    Greeting greeting;
-    auto protocol = header.find("protocol");
-    if (header.value("agent", "") != "feedz-agent" || protocol == header.end()
-        || !protocol->is_number_integer()) {
-        return make_error(Errc::protocol_error,
-                          "the program on the agent socket is not feedz-agent");
-    }
-    greeting.protocol = protocol->get<int>();
-    greeting.version = header.value("version", "");
-    greeting.pid = header.value("pid", 0L);
-    greeting.store = header.value("store", "");
-    if (greeting.protocol != k_protocol_version) {
-        return make_error(Errc::protocol_error,
-                          "the running agent speaks protocol " + std::to_string(greeting.protocol)
-                              + " (version " + greeting.version + "), this client speaks "
-                              + std::to_string(k_protocol_version)
-                              + "; restart it: feedz-agent stop");
-    }
-    return greeting;
 }
 
 // Runs `agent_executable serve --on-demand`, which returns once the agent listens (or has
@@ -189,7 +166,7 @@ Result<AgentClient> AgentClient::connect_once(const std::string& socket_path) {
         // until connect_while_busy() has given up (see busy_is_unavailable()).
         return make_error(Errc::timeout, busy->message);
     }
-    auto greeting = parse_greeting((*hello)->header);
+    auto greeting = Greeting::from_json((*hello)->header);
     if (!greeting) {
         return greeting.error();
     }
@@ -303,125 +280,83 @@ Result<Message> AgentClient::call(const nlohmann::json& request, const SecretStr
     return std::move(**reply);
 }
 
-Result<TokenLookup>
-AgentClient::get(std::string_view url, Operation operation, std::optional<std::string_view> name) {
-    nlohmann::json request = {{"op", "get"}, {"url", url}, {"operation", to_string(operation)}};
-    if (name) {
-        request["name"] = *name;
-    }
-    auto reply = call(request);
+template <typename Reply>
+Result<Reply> AgentClient::ask(const nlohmann::json& request, const SecretString* secret) {
+    auto reply = call(request, secret);
     if (!reply) {
         return reply.error();
     }
-    TokenLookup result;
-    const auto& header = reply->header;
-    if (auto token = header.find("token"); token != header.end() && !token->is_null()) {
-        auto info = token_info_from_json(*token);
-        if (!info) {
-            return info.error();
-        }
-        if (reply->secret.empty()) {
-            return make_error(Errc::protocol_error, "the agent sent a token without its secret");
-        }
-        result.token = std::move(*info);
-        result.secret = std::move(reply->secret);
+    return Reply::from_json(reply->header);
+}
+
+Result<TokenLookup>
+AgentClient::get(std::string_view url, Operation operation, std::optional<std::string_view> name) {
+    GetRequest request{std::string(url), operation, std::nullopt};
+    if (name) {
+        request.name = std::string(*name);
     }
-    if (auto rejected = header.find("rejected"); rejected != header.end() && rejected->is_array()) {
-        for (const auto& entry : *rejected) {
-            auto info = token_info_from_json(entry.value("token", nlohmann::json()));
-            if (!info) {
-                return info.error();
-            }
-            std::string reason = entry.value("reason", "");
-            Rejection why = reason == "expired"               ? Rejection::expired
-                            : reason == "insufficient_access" ? Rejection::insufficient_access
-                                                              : Rejection::disabled;
-            result.rejected.push_back({std::move(*info), why});
-        }
+    auto message = call(request.to_json());
+    if (!message) {
+        return message.error();
     }
-    return result;
+    auto reply = GetReply::from_json(message->header);
+    if (!reply) {
+        return reply.error();
+    }
+    if (reply->token && message->secret.empty()) {
+        return make_error(Errc::protocol_error, "the agent sent a token without its secret");
+    }
+    return TokenLookup{
+        std::move(reply->token), std::move(message->secret), std::move(reply->rejected)};
 }
 
 Result<std::optional<std::string>> AgentClient::store(const TokenInfo& info,
                                                       const SecretString& secret) {
-    auto reply = call({{"op", "store"}, {"token", to_json(info)}}, &secret);
+    auto reply = ask<StoreReply>(StoreRequest{info}.to_json(), &secret);
     if (!reply) {
         return reply.error();
     }
-    if (auto same = reply->header.find("same_token_as");
-        same != reply->header.end() && same->is_string()) {
-        return std::optional<std::string>(same->get<std::string>());
-    }
-    return std::optional<std::string>();
+    return std::move(reply->same_token_as);
 }
 
 Result<bool> AgentClient::erase(std::string_view name) {
-    auto reply = call({{"op", "erase"}, {"name", name}});
+    auto reply = ask<EraseReply>(EraseRequest{std::string(name)}.to_json());
     if (!reply) {
         return reply.error();
     }
-    return reply->header.value("erased", 0) > 0;
+    return reply->erased > 0;
 }
 
 Result<std::size_t> AgentClient::erase_all() {
-    auto reply = call({{"op", "erase"}, {"all", true}});
+    auto reply = ask<EraseReply>(EraseAllRequest{}.to_json());
     if (!reply) {
         return reply.error();
     }
-    return reply->header.value("erased", std::size_t{0});
+    return reply->erased;
 }
 
 Result<std::vector<TokenInfo>> AgentClient::list() {
-    auto reply = call({{"op", "list"}});
+    auto reply = ask<ListReply>(ListRequest{}.to_json());
     if (!reply) {
         return reply.error();
     }
-    std::vector<TokenInfo> tokens;
-    auto entries = reply->header.find("tokens");
-    if (entries == reply->header.end() || !entries->is_array()) {
-        return make_error(Errc::protocol_error, "list reply without tokens");
-    }
-    for (const auto& entry : *entries) {
-        auto info = token_info_from_json(entry);
-        if (!info) {
-            return info.error();
-        }
-        tokens.push_back(std::move(*info));
-    }
-    return tokens;
+    return std::move(reply->tokens);
 }
 
 Result<TokenInfo> AgentClient::set_disabled(std::string_view name, bool disabled) {
-    auto reply = call({{"op", disabled ? "disable" : "enable"}, {"name", name}});
+    auto reply = ask<SetDisabledReply>(SetDisabledRequest{std::string(name), disabled}.to_json());
     if (!reply) {
         return reply.error();
     }
-    return token_info_from_json(reply->header.value("token", nlohmann::json()));
+    return std::move(reply->token);
 }
 
-Result<AgentStatus> AgentClient::status() {
-    auto reply = call({{"op", "status"}});
-    if (!reply) {
-        return reply.error();
-    }
-    const auto& header = reply->header;
-    AgentStatus status;
-    status.greeting = m_greeting;
-    status.socket = header.value("socket", "");
-    status.tokens = header.value("tokens", std::size_t{0});
-    status.on_demand = header.value("on_demand", false);
-    status.idle_timeout_seconds = header.value("idle_timeout", 0L);
-    status.uptime_seconds = header.value("uptime", 0L);
-    if (auto store_error = header.find("store_error");
-        store_error != header.end() && store_error->is_object()) {
-        status.store_error = Error{errc_from_string(store_error->value("code", "internal")),
-                                   store_error->value("message", "")};
-    }
-    return status;
+Result<StatusReply> AgentClient::status() {
+    return ask<StatusReply>(StatusRequest{}.to_json());
 }
 
 Result<void> AgentClient::stop() {
-    auto reply = call({{"op", "stop"}});
+    auto reply = call(StopRequest{}.to_json());
     if (!reply) {
         return reply.error();
     }

@@ -3,6 +3,7 @@
 
 #include <agent/core/token.hpp>
 #include <agent/core/token_set.hpp>
+#include <agent/ipc/protocol.hpp>
 #include <agent/ipc/wire.hpp>
 #include <agent/util/result.hpp>
 #include <agent/util/secret_string.hpp>
@@ -12,24 +13,6 @@
 #include <vector>
 
 namespace feedz {
-
-// What the agent says about itself when a client connects.
-struct Greeting {
-    int protocol = 0;
-    std::string version;
-    long pid = 0;
-    std::string store;
-};
-
-struct AgentStatus {
-    Greeting greeting;
-    std::string socket;
-    std::size_t tokens = 0;
-    bool on_demand = false;
-    long idle_timeout_seconds = 0;
-    long uptime_seconds = 0;
-    std::optional<Error> store_error; // why the store cannot be read right now, if it cannot
-};
 
 // How connect() finds and, if needed, starts the agent.
 struct ConnectOptions {
@@ -68,7 +51,7 @@ public:
     // Marks `name` disabled (kept, never served) or enabled; returns its new metadata.
     Result<TokenInfo> set_disabled(std::string_view name, bool disabled);
 
-    Result<AgentStatus> status();
+    Result<StatusReply> status();
 
     // Asks the agent to exit.
     Result<void> stop();
@@ -89,6 +72,10 @@ private:
 
     // Sends a request and returns the successful reply (errors become an Error).
     Result<Message> call(const nlohmann::json& request, const SecretString* secret = nullptr);
+
+    // call(), then reads the reply as a `Reply`.
+    template <typename Reply>
+    Result<Reply> ask(const nlohmann::json& request, const SecretString* secret = nullptr);
 
     MessageChannel m_channel;
     std::string m_socket_path;

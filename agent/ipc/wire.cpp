@@ -251,29 +251,4 @@ Result<void> MessageChannel::write(const nlohmann::json& header, const SecretStr
     return {};
 }
 
-nlohmann::json error_reply(const Error& error) {
-    return {{"ok", false},
-            {"error", {{"code", to_string(error.code)}, {"message", error.message}}}};
-}
-
-std::optional<Error> reply_error(const nlohmann::json& reply) {
-    auto ok = reply.find("ok");
-    if (ok == reply.end() || !ok->is_boolean()) {
-        return make_error(Errc::protocol_error, "reply without \"ok\"");
-    }
-    if (ok->get<bool>()) {
-        return std::nullopt;
-    }
-    Error error{Errc::internal, "the agent reported an unspecified error"};
-    if (auto details = reply.find("error"); details != reply.end() && details->is_object()) {
-        if (auto code = details->value("code", nlohmann::json()); code.is_string()) {
-            error.code = errc_from_string(code.get<std::string>());
-        }
-        if (auto message = details->value("message", nlohmann::json()); message.is_string()) {
-            error.message = message.get<std::string>();
-        }
-    }
-    return error;
-}
-
 } // namespace feedz

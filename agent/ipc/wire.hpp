@@ -13,8 +13,7 @@
 
 namespace feedz {
 
-// The agent's socket protocol; PROTOCOL.md is the specification.
-inline constexpr int k_protocol_version = 1;
+// The framing of the agent's socket protocol (PROTOCOL.md); protocol.hpp has its messages.
 
 // A header line longer than this is refused (the connection is then closed).
 inline constexpr std::size_t k_max_header_bytes = 64 * 1024;
@@ -81,12 +80,5 @@ private:
     std::size_t m_begin = 0;
     std::size_t m_end = 0;
 };
-
-// A failure reply: {"ok": false, "error": {"code": ..., "message": ...}}.
-nlohmann::json error_reply(const Error& error);
-
-// The Error in a failure reply, or nullopt for {"ok": true, ...}. A reply that is neither is a
-// protocol error.
-std::optional<Error> reply_error(const nlohmann::json& reply);
 
 } // namespace feedz

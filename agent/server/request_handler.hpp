@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <agent/ipc/protocol.hpp>
 #include <agent/ipc/wire.hpp>
 #include <agent/server/audit_log.hpp>
 #include <agent/server/token_registry.hpp>
@@ -44,12 +45,14 @@ public:
     Reply handle(const Message& request, const Peer& peer);
 
 private:
-    Reply handle_checked(const Message& request, const Peer& peer);
-    Reply handle_get(const nlohmann::json& request, nlohmann::json& audit);
-    Reply handle_store(const Message& request, nlohmann::json& audit);
-    Reply handle_erase(const nlohmann::json& request, nlohmann::json& audit);
+    Reply handle_checked(const Message& message, const Peer& peer);
+    Reply handle_get(const GetRequest& request, nlohmann::json& audit);
+    Reply
+    handle_store(const StoreRequest& request, const SecretString& secret, nlohmann::json& audit);
+    Reply handle_erase(const EraseRequest& request, nlohmann::json& audit);
+    Reply handle_erase_all(nlohmann::json& audit);
     Reply handle_list();
-    Reply handle_set_disabled(const nlohmann::json& request, bool disabled, nlohmann::json& audit);
+    Reply handle_set_disabled(const SetDisabledRequest& request, nlohmann::json& audit);
     Reply handle_status();
 
     TokenRegistry& m_registry;

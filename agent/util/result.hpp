@@ -9,8 +9,9 @@
 namespace feedz {
 
 // The closed set of failures. The same codes cross the agent's socket (PROTOCOL.md), so a
-// client can tell "the keychain is locked" from "the agent is not running" without parsing text.
-// Not finding something is never an error: lookups return an empty std::optional instead.
+// client can tell "the keychain is locked" from "the agent is not running" without parsing text;
+// their names are in agent/ipc/protocol.hpp. Not finding something is never an error: lookups
+// return an empty std::optional instead.
 enum class Errc {
     invalid_argument,  // the caller's input is wrong (usage errors, bad feed, bad token)
     store_locked,      // the keychain exists but is locked
@@ -26,12 +27,6 @@ enum class Errc {
     token_rejected, // a feed refused the token (401/403)
     internal,
 };
-
-// Stable lower-case name of `code`, used on the wire and in --json output.
-const char* to_string(Errc code);
-
-// Inverse of to_string(); unknown names map to Errc::internal.
-Errc errc_from_string(const std::string& name);
 
 // A failure: what went wrong and, in `message`, what the user can do about it. Messages never
 // contain a secret.

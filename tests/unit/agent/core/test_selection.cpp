@@ -506,13 +506,6 @@ TEST_CASE("select_token: rejected tokens are listed by index in input order with
           });
 }
 
-TEST_CASE("Rejection: reasons print as disabled, expired and insufficient_access",
-          "[core][selection]") {
-    CHECK(std::string(to_string(Rejection::disabled)) == "disabled");
-    CHECK(std::string(to_string(Rejection::expired)) == "expired");
-    CHECK(std::string(to_string(Rejection::insufficient_access)) == "insufficient_access");
-}
-
 // --- Properties over many generated combinations ---
 
 namespace {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <agent/ipc/protocol.hpp>
 #include <agent/ipc/wire.hpp>
 
 #include <catch2/catch.hpp>
@@ -534,75 +535,6 @@ TEST_CASE("MessageChannel: close releases the descriptor", "[ipc][wire]") {
 }
 
 // --- Error replies ---
-
-TEST_CASE("error_reply and reply_error: every error code round trips", "[ipc][wire]") {
-    auto code = GENERATE(Errc::invalid_argument,
-                         Errc::store_locked,
-                         Errc::store_unavailable,
-                         Errc::read_only,
-                         Errc::agent_unavailable,
-                         Errc::already_running,
-                         Errc::permission_denied,
-                         Errc::protocol_error,
-                         Errc::timeout,
-                         Errc::io_error,
-                         Errc::not_found,
-                         Errc::internal);
-    Error error = make_error(code, std::string("what went wrong: ") + to_string(code));
-    json reply = error_reply(error);
-    CHECK(reply["ok"] == false);
-    CHECK(reply["error"]["code"] == to_string(code));
-    CHECK(reply["error"]["message"] == error.message);
-    // Through text, as on the wire.
-    auto back = reply_error(json::parse(reply.dump()));
-    REQUIRE(back.has_value());
-    CHECK(back->code == code);
-    CHECK(back->message == error.message);
-}
-
-TEST_CASE("reply_error: a successful reply has no error", "[ipc][wire]") {
-    CHECK_FALSE(reply_error({{"ok", true}}).has_value());
-    CHECK_FALSE(reply_error({{"ok", true}, {"token", nullptr}}).has_value());
-    // "ok" decides, whatever else is there.
-    CHECK_FALSE(reply_error({{"ok", true}, {"error", {{"code", "timeout"}}}}).has_value());
-}
-
-TEST_CASE("reply_error: a reply without a boolean ok is a protocol error", "[ipc][wire]") {
-    for (const json& reply : {json::object(),
-                              json{{"ok", "true"}},
-                              json{{"ok", 1}},
-                              json{{"ok", nullptr}},
-                              json{{"error", {{"code", "timeout"}, {"message", "m"}}}},
-                              json::array({true}),
-                              json(nullptr)}) {
-        INFO("reply: " << reply.dump());
-        auto error = reply_error(reply);
-        REQUIRE(error.has_value());
-        CHECK(error->code == Errc::protocol_error);
-    }
-}
-
-TEST_CASE("reply_error: a failure without usable details is an internal error", "[ipc][wire]") {
-    auto bare = reply_error({{"ok", false}});
-    REQUIRE(bare.has_value());
-    CHECK(bare->code == Errc::internal);
-    CHECK_THAT(bare->message, Catch::Contains("unspecified"));
-
-    auto unknown =
-        reply_error({{"ok", false}, {"error", {{"code", "exploded"}, {"message", "m"}}}});
-    REQUIRE(unknown.has_value());
-    CHECK(unknown->code == Errc::internal);
-    CHECK(unknown->message == "m");
-
-    auto wrong_types = reply_error({{"ok", false}, {"error", {{"code", 3}, {"message", false}}}});
-    REQUIRE(wrong_types.has_value());
-    CHECK(wrong_types->code == Errc::internal);
-    CHECK_THAT(wrong_types->message, Catch::Contains("unspecified"));
-
-    auto not_object = reply_error({{"ok", false}, {"error", "timeout"}});
-    REQUIRE(not_object.has_value());
-    CHECK(not_object->code == Errc::internal);
-}
 
 TEST_CASE("error_reply: travels through a channel like any header", "[ipc][wire]") {
     auto [left, right] = make_socket_pair();
