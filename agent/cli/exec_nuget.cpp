@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "exec_nuget.hpp"
 
-#include <agent/cli/exec_child.hpp>
 #include <agent/cli/token_rejections.hpp>
 #include <agent/config/nuget_command.hpp>
 #include <agent/config/nuget_sources.hpp>
+#include <agent/util/process.hpp>
 #include <agent/util/text.hpp>
 
 #include <algorithm>
