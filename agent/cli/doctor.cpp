@@ -11,6 +11,7 @@
 #include <agent/net/feed_probe.hpp>
 #include <agent/store/env_store.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -368,11 +369,10 @@ void Doctor::check_nuget_plugin() {
             "add " + beside + " to NUGET_PLUGIN_PATHS, or unset it");
         return;
     }
+    // NuGet looks in the absolute entries of PATH only.
     auto path = get_env("PATH").value_or("");
-    for (std::size_t start = 0; start <= path.size();) {
-        std::size_t end = std::min(path.find(':', start), path.size());
-        std::string candidate = path.substr(start, end - start) + "/" + name;
-        start = end + 1;
+    for (const auto& directory : path_directories(path, PathSearch::absolute_only)) {
+        std::string candidate = directory + "/" + name;
 
         struct stat st {};
 

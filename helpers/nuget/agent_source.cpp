@@ -3,6 +3,7 @@
 
 #include <agent/core/environment.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 
 #include <unistd.h>
 
@@ -62,26 +63,10 @@ std::string find_agent_executable() {
             return beside;
         }
     }
-    auto path = get_env("PATH");
-    if (!path) {
-        return {};
-    }
-    std::size_t begin = 0;
-    while (begin <= path->size()) {
-        auto end = path->find(':', begin);
-        if (end == std::string::npos) {
-            end = path->size();
-        }
-        std::string directory = path->substr(begin, end - begin);
-        if (!directory.empty() && directory.front() == '/') {
-            std::string candidate = directory + "/" + k_agent_name;
-            if (is_executable(candidate)) {
-                return candidate;
-            }
-        }
-        begin = end + 1;
-    }
-    return {};
+    // Absolute entries only: NuGet starts us in the project's directory, where a relative entry
+    // could find a feedz-agent anyone put there.
+    return find_program(k_agent_name, get_env("PATH").value_or(""), PathSearch::absolute_only)
+        .value_or("");
 }
 
 } // namespace feedz::nuget
