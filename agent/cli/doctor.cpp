@@ -336,7 +336,7 @@ void Doctor::check_environment_tokens() {
 // NUGET_PLUGIN_PATHS nor NUGET_NETCORE_PLUGIN_PATHS is set.
 void Doctor::check_nuget_plugin() {
     const std::string name = "nuget-plugin-feedz";
-    std::string beside = parent_directory(own_executable()) + "/" + name;
+    std::string beside = program_beside_own_executable(name);
     if (auto netcore = get_env("NUGET_NETCORE_PLUGIN_PATHS")) {
         add("nuget",
             Status::failure,

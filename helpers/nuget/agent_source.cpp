@@ -5,19 +5,11 @@
 #include <agent/util/file.hpp>
 #include <agent/util/process.hpp>
 
-#include <unistd.h>
-
-#include <climits>
-
 namespace feedz::nuget {
 
 namespace {
 
 constexpr const char* k_agent_name = "feedz-agent";
-
-bool is_executable(const std::string& path) {
-    return ::access(path.c_str(), X_OK) == 0;
-}
 
 bool is_connection_error(Errc code) {
     return code == Errc::agent_unavailable || code == Errc::io_error || code == Errc::timeout
@@ -54,12 +46,9 @@ Result<TokenLookup> AgentSource::lookup_once(std::string_view url, Operation ope
 }
 
 std::string find_agent_executable() {
-    char self[PATH_MAX];
-    ssize_t length = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (length > 0) {
-        std::string beside = parent_directory(std::string(self, static_cast<std::size_t>(length)))
-                             + "/" + k_agent_name;
-        if (is_executable(beside)) {
+    if (auto self = own_executable()) {
+        std::string beside = parent_directory(*self) + "/" + k_agent_name;
+        if (is_executable_file(beside)) {
             return beside;
         }
     }
