@@ -5,11 +5,11 @@
 #include <agent/cli/npm_checks.hpp>
 #include <agent/config/managed_state.hpp>
 #include <agent/config/nuget_config.hpp>
+#include <agent/core/env_credentials.hpp>
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/net/feed_probe.hpp>
-#include <agent/store/env_store.hpp>
 #include <agent/util/file.hpp>
 #include <agent/util/process.hpp>
 
@@ -307,15 +307,15 @@ void Doctor::check_environment_tokens() {
     if (!get_env(k_env_pat) && !get_env(k_env_credentials)) {
         return;
     }
-    auto store = EnvStore::from_environment();
-    if (!store) {
+    auto tokens = env_credentials_from_environment();
+    if (!tokens) {
         add("environment",
             Status::failure,
-            store.error().message,
+            tokens.error().message,
             "fix FEEDZ_PAT / FEEDZ_CREDENTIALS (see feedz-agent --help)");
         return;
     }
-    for (const auto& info : store->tokens().infos()) {
+    for (const auto& info : tokens->infos()) {
         m_any_token = true;
         std::string who = info.name + " (" + info.display() + ")";
         for (const auto& scope : info.scopes) {
@@ -327,7 +327,7 @@ void Doctor::check_environment_tokens() {
             judge_answer(who,
                          "update " + info.name,
                          *feed,
-                         probe_with_token(feed->nuget_url(), *store->tokens().secret(info.name)));
+                         probe_with_token(feed->nuget_url(), *tokens->secret(info.name)));
         }
     }
 }
