@@ -24,9 +24,6 @@ struct Command {
 // Connects to the agent, starting one if none runs.
 Result<AgentClient> connect_agent();
 
-// This program's own path (/proc/self/exe), used to start the agent.
-std::string own_executable();
-
 // The command tables of each file, assembled by cli.cpp.
 const Command& login_command();
 const Command& logout_command();

@@ -3,14 +3,15 @@
 // fixes it. Exit 0 only when nothing failed (warnings do not fail).
 #include <agent/cli/common.hpp>
 #include <agent/config/managed_state.hpp>
+#include <agent/core/env_credentials.hpp>
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/net/feed_probe.hpp>
 #include <agent/npm/npm_checks.hpp>
 #include <agent/nuget/nuget_config.hpp>
-#include <agent/store/env_store.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -295,15 +296,15 @@ void Doctor::check_environment_tokens() {
     if (!get_env(k_env_pat) && !get_env(k_env_credentials)) {
         return;
     }
-    auto store = EnvStore::from_environment();
-    if (!store) {
+    auto tokens = env_credentials_from_environment();
+    if (!tokens) {
         add("environment",
             Status::failure,
-            store.error().message,
+            tokens.error().message,
             "fix FEEDZ_PAT / FEEDZ_CREDENTIALS (see feedz-agent --help)");
         return;
     }
-    for (const auto& info : store->tokens().infos()) {
+    for (const auto& info : tokens->infos()) {
         m_any_token = true;
         std::string who = info.name + " (" + info.display() + ")";
         for (const auto& scope : info.scopes) {
@@ -315,7 +316,7 @@ void Doctor::check_environment_tokens() {
             judge_answer(who,
                          "update " + info.name,
                          *feed,
-                         probe_with_token(feed->nuget_url(), *store->tokens().secret(info.name)));
+                         probe_with_token(feed->nuget_url(), *tokens->secret(info.name)));
         }
     }
 }
@@ -324,7 +325,7 @@ void Doctor::check_environment_tokens() {
 // NUGET_PLUGIN_PATHS nor NUGET_NETCORE_PLUGIN_PATHS is set.
 void Doctor::check_nuget_plugin() {
     const std::string name = "nuget-plugin-feedz";
-    std::string beside = parent_directory(own_executable()) + "/" + name;
+    std::string beside = program_beside_own_executable(name);
     if (auto netcore = get_env("NUGET_NETCORE_PLUGIN_PATHS")) {
         add("nuget",
             Status::failure,
@@ -357,11 +358,10 @@ void Doctor::check_nuget_plugin() {
             "add " + beside + " to NUGET_PLUGIN_PATHS, or unset it");
         return;
     }
+    // NuGet looks in the absolute entries of PATH only.
     auto path = get_env("PATH").value_or("");
-    for (std::size_t start = 0; start <= path.size();) {
-        std::size_t end = std::min(path.find(':', start), path.size());
-        std::string candidate = path.substr(start, end - start) + "/" + name;
-        start = end + 1;
+    for (const auto& directory : path_directories(path, PathSearch::absolute_only)) {
+        std::string candidate = directory + "/" + name;
 
         struct stat st {};
 

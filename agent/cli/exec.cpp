@@ -4,7 +4,6 @@
 // while it runs, NuGet's in NuGetPackageSourceCredentials_* variables (exec_nuget.hpp), so that
 // no token is ever at rest. Each feed gets the least privileged token the command needs.
 #include <agent/cli/common.hpp>
-#include <agent/cli/exec_child.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/core/token_rejections.hpp>
@@ -14,6 +13,7 @@
 #include <agent/npm/npmrc.hpp>
 #include <agent/nuget/exec_nuget.hpp>
 #include <agent/nuget/nuget_config.hpp>
+#include <agent/util/process.hpp>
 
 #include <limits.h>
 #include <unistd.h>

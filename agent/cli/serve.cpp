@@ -3,6 +3,7 @@
 #include <agent/cli/common.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 #include <agent/util/system_error.hpp>
 
 #include <unistd.h>
@@ -17,7 +18,7 @@ namespace {
 // The agent itself is feedz-agentd, next to this program: the process that holds the tokens
 // maps no HTTP, XML or TLS code, and stays small.
 int run_serve(Arguments& arguments, char** argv) {
-    std::string daemon = parent_directory(own_executable()) + "/feedz-agentd";
+    std::string daemon = program_beside_own_executable("feedz-agentd");
     if (::access(daemon.c_str(), X_OK) != 0) {
         return report(make_error(Errc::agent_unavailable,
                                  "cannot run the agent: " + daemon

@@ -3,22 +3,16 @@
 
 #include <agent/core/paths.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 #include <agent/util/system_error.hpp>
 #include <agent/util/unix_socket.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <thread>
-
-extern char** environ;
 
 namespace feedz {
 
@@ -73,66 +67,35 @@ Result<Fd> connect_socket(const std::string& socket_path) {
 // Runs `agent_executable serve --on-demand`, which returns once the agent listens (or has
 // failed, with the reason on stderr).
 Result<void> start_agent(const std::string& agent_executable, std::chrono::milliseconds timeout) {
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        return make_error(Errc::io_error, "cannot create a pipe: " + errno_text(errno));
-    }
-    Fd read_end(pipe_fds[0]);
-    Fd write_end(pipe_fds[1]);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, write_end.get(), 2);
+    SpawnOptions options;
+    options.input = ChildStream::null;
+    options.output = ChildStream::null;
+    options.errors = ChildStream::pipe;
     // The agent outlives us: it must not hold our other descriptors (a pipe of the shell that
     // ran us would otherwise stay open, and `$(feedz-agent list)` would wait for the agent).
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-    std::string serve = "serve";
-    std::string on_demand = "--on-demand";
-    std::string program = agent_executable;
-    char* argv[] = {program.data(), serve.data(), on_demand.data(), nullptr};
-    pid_t pid = 0;
-    int spawn_error = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    write_end.reset();
-    if (spawn_error != 0) {
+    options.close_other_descriptors = true;
+    auto child = spawn(agent_executable, {agent_executable, "serve", "--on-demand"}, options);
+    if (!child) {
         return make_error(Errc::agent_unavailable,
-                          "cannot start the agent (" + agent_executable
-                              + "): " + errno_text(spawn_error));
+                          "cannot start the agent: " + child.error().message);
     }
-
-    std::string output;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        pollfd descriptor{read_end.get(), POLLIN, 0};
-        int ready = ::poll(&descriptor, 1, static_cast<int>(std::max<long>(0, left.count())));
-        if (ready < 0 && errno == EINTR) {
-            continue;
-        }
-        if (ready <= 0) {
-            ::kill(pid, SIGTERM);
-            ::waitpid(pid, nullptr, 0);
-            return make_error(Errc::timeout,
-                              "the agent did not start within " + std::to_string(timeout.count())
-                                  + " ms");
-        }
-        char buffer[1024];
-        ssize_t n = ::read(read_end.get(), buffer, sizeof(buffer));
-        if (n <= 0) {
-            break;
-        }
-        if (output.size() < 8192) {
-            output.append(buffer, static_cast<std::size_t>(n));
-        }
+    CommunicateOptions wait;
+    wait.deadline = std::chrono::steady_clock::now() + timeout;
+    wait.output_limit = 8192;
+    auto finished = communicate(*child, wait);
+    if (!finished && finished.error().code == Errc::timeout) {
+        return make_error(Errc::timeout,
+                          "the agent did not start within " + std::to_string(timeout.count())
+                              + " ms");
     }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    if (!finished) {
+        return make_error(Errc::agent_unavailable,
+                          "cannot start the agent: " + finished.error().message);
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    if (finished->status == 0) {
         return {};
     }
+    std::string& output = finished->errors;
     while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) {
         output.pop_back();
     }

@@ -2,9 +2,9 @@
 #include "npm_files.hpp"
 
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cctype>
 
@@ -30,19 +30,11 @@ std::optional<std::string> node_on_path(const NpmEnvironment& environment) {
     if (!path) {
         return std::nullopt;
     }
-    std::string_view rest = *path;
-    while (true) {
-        auto colon = rest.find(':');
-        std::string directory(rest.substr(0, colon));
-        std::string candidate = join_path(directory.empty() ? "." : directory, "node");
-        if (::access(candidate.c_str(), X_OK) == 0 && exists_as(candidate, S_IFREG)) {
-            return resolve_symlinks(candidate);
-        }
-        if (colon == std::string_view::npos) {
-            return std::nullopt;
-        }
-        rest.remove_prefix(colon + 1);
+    auto node = find_program("node", *path);
+    if (!node) {
+        return std::nullopt;
     }
+    return resolve_symlinks(*node);
 }
 
 // npm's default global prefix: $PREFIX, else two levels above node's executable.

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "exec_nuget.hpp"
 
-#include <agent/cli/exec_child.hpp>
 #include <agent/core/token_rejections.hpp>
 #include <agent/nuget/nuget_command.hpp>
 #include <agent/nuget/nuget_sources.hpp>
+#include <agent/util/process.hpp>
 #include <agent/util/text.hpp>
 
 #include <algorithm>
@@ -188,7 +188,7 @@ bool inside(const std::vector<Feed>& feeds, const NormalizedUrl& url) {
 }
 
 SecretString credential_variable(const std::string& key, const SecretString& token) {
-    return cli::environment_entry(std::string(k_nuget_credentials_variable) + key
+    return environment_entry(std::string(k_nuget_credentials_variable) + key
                                       + "=Username=feedz;Password=",
                                   token.view(),
                                   ";ValidAuthenticationTypes=basic");

@@ -17,7 +17,7 @@ class SecretStore {
 public:
     virtual ~SecretStore() = default;
 
-    // "secret-service", "memory" or "env".
+    // "secret-service" or "memory".
     virtual const char* kind() const = 0;
 
     // The token stored under `name`, with its secret.

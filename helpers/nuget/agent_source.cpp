@@ -3,20 +3,13 @@
 
 #include <agent/core/environment.hpp>
 #include <agent/util/file.hpp>
-
-#include <unistd.h>
-
-#include <climits>
+#include <agent/util/process.hpp>
 
 namespace feedz::nuget {
 
 namespace {
 
 constexpr const char* k_agent_name = "feedz-agent";
-
-bool is_executable(const std::string& path) {
-    return ::access(path.c_str(), X_OK) == 0;
-}
 
 bool is_connection_error(Errc code) {
     return code == Errc::agent_unavailable || code == Errc::io_error || code == Errc::timeout
@@ -53,35 +46,16 @@ Result<TokenLookup> AgentSource::lookup_once(std::string_view url, Operation ope
 }
 
 std::string find_agent_executable() {
-    char self[PATH_MAX];
-    ssize_t length = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (length > 0) {
-        std::string beside = parent_directory(std::string(self, static_cast<std::size_t>(length)))
-                             + "/" + k_agent_name;
-        if (is_executable(beside)) {
+    if (auto self = own_executable()) {
+        std::string beside = parent_directory(*self) + "/" + k_agent_name;
+        if (is_executable_file(beside)) {
             return beside;
         }
     }
-    auto path = get_env("PATH");
-    if (!path) {
-        return {};
-    }
-    std::size_t begin = 0;
-    while (begin <= path->size()) {
-        auto end = path->find(':', begin);
-        if (end == std::string::npos) {
-            end = path->size();
-        }
-        std::string directory = path->substr(begin, end - begin);
-        if (!directory.empty() && directory.front() == '/') {
-            std::string candidate = directory + "/" + k_agent_name;
-            if (is_executable(candidate)) {
-                return candidate;
-            }
-        }
-        begin = end + 1;
-    }
-    return {};
+    // Absolute entries only: NuGet starts us in the project's directory, where a relative entry
+    // could find a feedz-agent anyone put there.
+    return find_program(k_agent_name, get_env("PATH").value_or(""), PathSearch::absolute_only)
+        .value_or("");
 }
 
 } // namespace feedz::nuget

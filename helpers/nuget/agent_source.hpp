@@ -33,7 +33,8 @@ private:
 };
 
 // The feedz-agent executable next to this program (/proc/self/exe's directory, as installed),
-// else the first on PATH; empty when there is none (a running agent is still used).
+// else the first in an absolute PATH directory; empty when there is none (a running agent is
+// still used).
 std::string find_agent_executable();
 
 } // namespace feedz::nuget

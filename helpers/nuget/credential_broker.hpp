@@ -24,14 +24,30 @@ struct UserMessage {
     std::string text;
 };
 
+// Why a GetAuthenticationCredentials request got the answer it got.
+enum class Decision {
+    success,        // a token is offered
+    not_found,      // the source is not a URL
+    source_error,   // the agent or the environment could not be asked
+    refused,        // the feed refused the token just given, and no other is left
+    refused_before, // the only token left was refused earlier in this process
+    disabled,       // a token covers the source but is disabled
+    expired,        // a token covers the source but has expired
+    no_token,       // no usable token covers the source
+    internal_error, // the broker failed (the session answers NotFound)
+};
+
+// The name of `decision` in the diagnostic log ("success", "no_token", ...).
+const char* to_string(Decision decision);
+
 // The answer to one GetAuthenticationCredentials request.
 struct CredentialAnswer {
     std::string url;                // the normalised source URL ("" when it is not one)
     std::optional<TokenInfo> token; // set: answer Success with `secret`; unset: NotFound
     SecretString secret;
     std::vector<UserMessage> messages;
-    std::string decision; // for the diagnostic log: "success", "no_token", "refused", ...
-    std::string detail;   // for the diagnostic log; never a token
+    Decision decision = Decision::not_found;
+    std::string detail; // for the diagnostic log; never a token
 };
 
 // Decides which token NuGet gets for a package source, and remembers within the plugin process
@@ -64,10 +80,17 @@ private:
         SecretString given_secret;
     };
 
+    // What answer() found on its way to a decision, for explain().
+    struct Findings;
+
     bool refused(const SecretString& secret) const;
 
-    // Adds `message` to `answer` unless the same text was already said in this process.
-    void say(CredentialAnswer& answer, LogLevel level, std::string text);
+    // The messages for the user and the log's detail of `answer`, whose decision is made: the
+    // one place that words them.
+    void explain(CredentialAnswer& answer, const Findings& found);
+
+    // Adds "feedz-agent: `text`" to `answer` unless it was already said in this process.
+    void say(CredentialAnswer& answer, LogLevel level, const std::string& text);
 
     CredentialSource& m_source;
     std::map<std::string, SourceState, std::less<>> m_sources;

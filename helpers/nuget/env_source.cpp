@@ -5,11 +5,11 @@
 
 namespace feedz::nuget {
 
-EnvSource::EnvSource(Result<EnvStore> store) {
-    if (store) {
-        m_store.emplace(std::move(*store));
+EnvSource::EnvSource(Result<TokenSet> tokens) {
+    if (tokens) {
+        m_tokens.emplace(std::move(*tokens));
     } else {
-        m_error = store.error();
+        m_error = tokens.error();
     }
 }
 
@@ -18,10 +18,10 @@ bool EnvSource::configured() {
 }
 
 Result<TokenLookup> EnvSource::lookup(std::string_view url, Operation operation) {
-    if (!m_store) {
+    if (!m_tokens) {
         return m_error;
     }
-    return m_store->tokens().lookup(url, operation, today_utc());
+    return m_tokens->lookup(url, operation, today_utc());
 }
 
 } // namespace feedz::nuget

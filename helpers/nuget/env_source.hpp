@@ -2,7 +2,7 @@
 #pragma once
 
 #include "credential_source.hpp"
-#include <agent/store/env_store.hpp>
+#include <agent/core/env_credentials.hpp>
 
 #include <optional>
 
@@ -11,8 +11,9 @@ namespace feedz::nuget {
 // Tokens from FEEDZ_PAT and FEEDZ_CREDENTIALS: CI, where there is no keychain and no agent.
 class EnvSource final : public CredentialSource {
 public:
-    // `store` as EnvStore::create() returned it: a parse error is reported on every look-up.
-    explicit EnvSource(Result<EnvStore> store);
+    // `tokens` as parse_env_credentials() returned them: a parse error is reported on every
+    // look-up.
+    explicit EnvSource(Result<TokenSet> tokens);
 
     // True when FEEDZ_PAT or FEEDZ_CREDENTIALS is set. The environment is then the only source:
     // a CI job must never start an agent or touch a keychain.
@@ -25,7 +26,7 @@ public:
     Result<TokenLookup> lookup(std::string_view url, Operation operation) override;
 
 private:
-    std::optional<EnvStore> m_store;
+    std::optional<TokenSet> m_tokens;
     Error m_error;
 };
 

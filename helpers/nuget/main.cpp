@@ -33,7 +33,7 @@ constexpr const char* k_usage =
 std::unique_ptr<feedz::nuget::CredentialSource> make_source() {
     using namespace feedz::nuget;
     if (EnvSource::configured()) {
-        return std::make_unique<EnvSource>(feedz::EnvStore::from_environment());
+        return std::make_unique<EnvSource>(feedz::env_credentials_from_environment());
     }
     feedz::ConnectOptions options;
     options.socket_path = feedz::agent_socket_path();

@@ -433,7 +433,7 @@ void PluginSession::lookup_loop() {
             // A bug or no memory: NotFound lets NuGet try other providers; an escaping
             // exception would end the process and, with it, NuGet's plugin.
             answer = CredentialAnswer();
-            answer.decision = "internal_error";
+            answer.decision = Decision::internal_error;
             answer.detail = error.what();
         }
         finish_lookup(lookup, answer);
@@ -442,7 +442,7 @@ void PluginSession::lookup_loop() {
 
 void PluginSession::finish_lookup(const Lookup& lookup, CredentialAnswer& answer) {
     bool delivered = false;
-    std::string decision = answer.decision;
+    std::string_view decision = to_string(answer.decision);
     {
         std::unique_lock lock(m_mutex);
         auto cancelled = [&] {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "environment_guard.hpp"
+#include <agent/core/env_credentials.hpp>
 #include <agent/core/environment.hpp>
-#include <agent/store/env_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -33,22 +33,22 @@ bool mentions(const std::string& message, const std::string& secret) {
     return false;
 }
 
-EnvStore created(std::optional<std::string_view> pat, std::optional<std::string_view> credentials) {
-    auto store = EnvStore::create(pat, credentials);
-    if (!store) {
-        INFO("error: " << store.error().message);
-        REQUIRE(store.has_value());
+TokenSet parsed(std::optional<std::string_view> pat, std::optional<std::string_view> credentials) {
+    auto tokens = parse_env_credentials(pat, credentials);
+    if (!tokens) {
+        INFO("error: " << tokens.error().message);
+        REQUIRE(tokens.has_value());
     }
-    return std::move(*store);
+    return std::move(*tokens);
 }
 
 // Checks that the environment is refused and that the message quotes none of `secrets`.
 Error refused(std::optional<std::string_view> pat,
               std::optional<std::string_view> credentials,
               const std::vector<std::string>& secrets) {
-    auto store = EnvStore::create(pat, credentials);
-    REQUIRE_FALSE(store.has_value());
-    const Error& error = store.error();
+    auto tokens = parse_env_credentials(pat, credentials);
+    REQUIRE_FALSE(tokens.has_value());
+    const Error& error = tokens.error();
     INFO("message: " << error.message);
     CHECK(error.code == Errc::invalid_argument);
     for (const auto& secret : secrets) {
@@ -58,8 +58,8 @@ Error refused(std::optional<std::string_view> pat,
 }
 
 std::string
-chosen(const EnvStore& store, const std::string& url, Operation operation = Operation::read) {
-    TokenLookup lookup = store.tokens().lookup(url, operation, k_today);
+chosen(const TokenSet& tokens, const std::string& url, Operation operation = Operation::read) {
+    TokenLookup lookup = tokens.lookup(url, operation, k_today);
     if (!lookup.token) {
         return "";
     }
@@ -70,24 +70,18 @@ chosen(const EnvStore& store, const std::string& url, Operation operation = Oper
 
 // --- FEEDZ_PAT ---
 
-TEST_CASE("EnvStore: without FEEDZ_PAT and FEEDZ_CREDENTIALS it is empty", "[store][env_store]") {
-    EnvStore store = created(std::nullopt, std::nullopt);
-    CHECK(store.empty());
-    CHECK(std::string(store.kind()) == "env");
-    auto listed = store.list();
-    REQUIRE(listed.has_value());
-    CHECK(listed->empty());
-    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/").empty());
+TEST_CASE("parse_env_credentials: without FEEDZ_PAT and FEEDZ_CREDENTIALS it is empty",
+          "[core][env_credentials]") {
+    TokenSet tokens = parsed(std::nullopt, std::nullopt);
+    CHECK(tokens.size() == 0);
+    CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/").empty());
 }
 
-TEST_CASE("EnvStore: FEEDZ_PAT is one token for every feed on https://f.feedz.io/",
-          "[store][env_store]") {
-    EnvStore store = created(k_pat, std::nullopt);
-    CHECK_FALSE(store.empty());
-    auto listed = store.list();
-    REQUIRE(listed.has_value());
-    REQUIRE(listed->size() == 1);
-    const TokenInfo& info = listed->front();
+TEST_CASE("parse_env_credentials: FEEDZ_PAT is one token for every feed on https://f.feedz.io/",
+          "[core][env_credentials]") {
+    TokenSet tokens = parsed(k_pat, std::nullopt);
+    REQUIRE(tokens.size() == 1);
+    const TokenInfo& info = tokens.infos().front();
     CHECK(info.name == "FEEDZ_PAT");
     CHECK(info.scopes == std::vector<std::string>{"https://f.feedz.io/"});
     CHECK(info.prefix == "T-PATqz");
@@ -97,28 +91,26 @@ TEST_CASE("EnvStore: FEEDZ_PAT is one token for every feed on https://f.feedz.io
 
     // Any operation: the level is unknown, which counts as sufficient.
     for (Operation operation : {Operation::read, Operation::write, Operation::manage}) {
-        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/left-pad", operation) == k_pat);
+        CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/npm/left-pad", operation) == k_pat);
     }
-    CHECK(chosen(store, "https://f.feedz.io/other/repo/nuget/index.json") == k_pat);
+    CHECK(chosen(tokens, "https://f.feedz.io/other/repo/nuget/index.json") == k_pat);
     // Never for another host, port or scheme.
-    CHECK(chosen(store, "https://feeds.example.com/acme/pkgs/").empty());
-    CHECK(chosen(store, "https://f.feedz.io:8443/acme/pkgs/").empty());
+    CHECK(chosen(tokens, "https://feeds.example.com/acme/pkgs/").empty());
+    CHECK(chosen(tokens, "https://f.feedz.io:8443/acme/pkgs/").empty());
 }
 
-TEST_CASE("EnvStore: get returns the token with its secret, and nothing for other names",
-          "[store][env_store]") {
-    EnvStore store = created(k_pat, std::nullopt);
-    auto found = store.get("FEEDZ_PAT");
-    REQUIRE(found.has_value());
-    REQUIRE(found->has_value());
-    CHECK((*found)->secret.view() == k_pat);
-    CHECK((*found)->info.name == "FEEDZ_PAT");
-    auto missing = store.get("laptop");
-    REQUIRE(missing.has_value());
-    CHECK_FALSE(missing->has_value());
+TEST_CASE("parse_env_credentials: the token's secret is kept under its name, and nothing else",
+          "[core][env_credentials]") {
+    TokenSet tokens = parsed(k_pat, std::nullopt);
+    const SecretString* secret = tokens.secret("FEEDZ_PAT");
+    REQUIRE(secret != nullptr);
+    CHECK(secret->view() == k_pat);
+    CHECK(tokens.find("laptop") == nullptr);
+    CHECK(tokens.secret("laptop") == nullptr);
 }
 
-TEST_CASE("EnvStore: a bad FEEDZ_PAT is refused without quoting it", "[store][env_store]") {
+TEST_CASE("parse_env_credentials: a bad FEEDZ_PAT is refused without quoting it",
+          "[core][env_credentials]") {
     auto pat = GENERATE(as<std::string>{},
                         "T-PATqz7",                      // too short
                         "T-PATqz7Vb2 Kp9Lm3Nz4",         // a space
@@ -131,33 +123,32 @@ TEST_CASE("EnvStore: a bad FEEDZ_PAT is refused without quoting it", "[store][en
 
 // --- FEEDZ_CREDENTIALS ---
 
-TEST_CASE("EnvStore: FEEDZ_CREDENTIALS entries become tokens scoped to their feed",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: FEEDZ_CREDENTIALS entries become tokens scoped to their feed",
+          "[core][env_credentials]") {
     std::string credentials = R"([
         {"feed": "acme/pkgs", "token": ")"
                               + k_feed_token + R"("},
         {"feed": "https://f.feedz.io/acme/", "token": ")"
                               + k_org_token + R"(", "access": "read"}
     ])";
-    EnvStore store = created(std::nullopt, credentials);
-    auto listed = store.list();
-    REQUIRE(listed.has_value());
-    REQUIRE(listed->size() == 2);
-    CHECK((*listed)[0].name == "FEEDZ_CREDENTIALS[0]");
-    CHECK((*listed)[0].scopes == std::vector<std::string>{"https://f.feedz.io/acme/pkgs/"});
-    CHECK((*listed)[0].access == Access::unknown);
-    CHECK((*listed)[0].prefix == "T-FEEDx");
-    CHECK((*listed)[1].name == "FEEDZ_CREDENTIALS[1]");
-    CHECK((*listed)[1].scopes == std::vector<std::string>{"https://f.feedz.io/acme/"});
-    CHECK((*listed)[1].access == Access::read);
-    auto second = store.get("FEEDZ_CREDENTIALS[1]");
-    REQUIRE(second.has_value());
-    REQUIRE(second->has_value());
-    CHECK((*second)->secret.view() == k_org_token);
+    TokenSet tokens = parsed(std::nullopt, credentials);
+    auto listed = tokens.infos();
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].name == "FEEDZ_CREDENTIALS[0]");
+    CHECK(listed[0].scopes == std::vector<std::string>{"https://f.feedz.io/acme/pkgs/"});
+    CHECK(listed[0].access == Access::unknown);
+    CHECK(listed[0].prefix == "T-FEEDx");
+    CHECK(listed[1].name == "FEEDZ_CREDENTIALS[1]");
+    CHECK(listed[1].scopes == std::vector<std::string>{"https://f.feedz.io/acme/"});
+    CHECK(listed[1].access == Access::read);
+    const SecretString* second = tokens.secret("FEEDZ_CREDENTIALS[1]");
+    REQUIRE(second != nullptr);
+    CHECK(second->view() == k_org_token);
 }
 
-TEST_CASE("EnvStore: a FEEDZ_CREDENTIALS feed may be org/repo, a feed URL or any URL prefix",
-          "[store][env_store]") {
+TEST_CASE(
+    "parse_env_credentials: a FEEDZ_CREDENTIALS feed may be org/repo, a feed URL or any URL prefix",
+    "[core][env_credentials]") {
     struct Case {
         std::string feed;
         std::string scope;
@@ -178,26 +169,23 @@ TEST_CASE("EnvStore: a FEEDZ_CREDENTIALS feed may be org/repo, a feed URL or any
     for (const Case& c : cases) {
         std::string credentials =
             R"([{"feed": ")" + c.feed + R"(", "token": ")" + k_feed_token + R"("}])";
-        EnvStore store = created(std::nullopt, credentials);
-        auto listed = store.list();
-        REQUIRE(listed.has_value());
-        REQUIRE(listed->size() == 1);
+        TokenSet tokens = parsed(std::nullopt, credentials);
+        REQUIRE(tokens.size() == 1);
         INFO("feed: " << c.feed);
-        CHECK(listed->front().scopes == std::vector<std::string>{c.scope});
+        CHECK(tokens.infos().front().scopes == std::vector<std::string>{c.scope});
     }
 }
 
-TEST_CASE("EnvStore: the access of a FEEDZ_CREDENTIALS entry is read, read-write or full",
-          "[store][env_store]") {
+TEST_CASE(
+    "parse_env_credentials: the access of a FEEDZ_CREDENTIALS entry is read, read-write or full",
+    "[core][env_credentials]") {
     for (auto [text, access] : std::vector<std::pair<std::string, Access>>{
              {"read", Access::read}, {"read-write", Access::read_write}, {"full", Access::full}}) {
         std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token
                                   + R"(", "access": ")" + text + R"("}])";
-        EnvStore store = created(std::nullopt, credentials);
-        auto listed = store.list();
-        REQUIRE(listed.has_value());
-        REQUIRE(listed->size() == 1);
-        CHECK(listed->front().access == access);
+        TokenSet tokens = parsed(std::nullopt, credentials);
+        REQUIRE(tokens.size() == 1);
+        CHECK(tokens.infos().front().access == access);
     }
     for (std::string bad : {R"("admin")", R"("Read")", "1", "null", "true", R"(["read"])"}) {
         std::string credentials =
@@ -209,51 +197,52 @@ TEST_CASE("EnvStore: the access of a FEEDZ_CREDENTIALS entry is read, read-write
     }
 }
 
-TEST_CASE("EnvStore: the longest matching prefix wins, with FEEDZ_PAT as the fallback",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: the longest matching prefix wins, with FEEDZ_PAT as the fallback",
+          "[core][env_credentials]") {
     // The order of the entries does not matter.
     std::string feed_entry = R"({"feed": "acme/pkgs", "token": ")" + k_feed_token + R"("})";
     std::string org_entry =
         R"({"feed": "https://f.feedz.io/acme/", "token": ")" + k_org_token + R"("})";
     for (const std::string& credentials :
          {"[" + feed_entry + "," + org_entry + "]", "[" + org_entry + "," + feed_entry + "]"}) {
-        EnvStore store = created(k_pat, credentials);
+        TokenSet tokens = parsed(k_pat, credentials);
         INFO("FEEDZ_CREDENTIALS: " << credentials);
-        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/left-pad") == k_feed_token);
-        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/nuget/index.json") == k_feed_token);
-        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs") == k_feed_token);
-        CHECK(chosen(store, "https://f.feedz.io/acme/pkgs2/npm/") == k_org_token);
-        CHECK(chosen(store, "https://f.feedz.io/acme/other/nuget/index.json") == k_org_token);
-        CHECK(chosen(store, "https://f.feedz.io/acmeco/pkgs/") == k_pat);
-        CHECK(chosen(store, "https://f.feedz.io/other/repo/npm/") == k_pat);
-        CHECK(chosen(store, "https://feeds.example.com/acme/pkgs/").empty());
+        CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/npm/left-pad") == k_feed_token);
+        CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/nuget/index.json") == k_feed_token);
+        CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs") == k_feed_token);
+        CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs2/npm/") == k_org_token);
+        CHECK(chosen(tokens, "https://f.feedz.io/acme/other/nuget/index.json") == k_org_token);
+        CHECK(chosen(tokens, "https://f.feedz.io/acmeco/pkgs/") == k_pat);
+        CHECK(chosen(tokens, "https://f.feedz.io/other/repo/npm/") == k_pat);
+        CHECK(chosen(tokens, "https://feeds.example.com/acme/pkgs/").empty());
     }
 }
 
-TEST_CASE("EnvStore: an entry's access level steers selection by operation", "[store][env_store]") {
+TEST_CASE("parse_env_credentials: an entry's access level steers selection by operation",
+          "[core][env_credentials]") {
     std::string credentials = R"([
         {"feed": "acme/pkgs", "token": ")"
                               + k_feed_token + R"(", "access": "read"},
         {"feed": "acme/pkgs", "token": ")"
                               + k_org_token + R"(", "access": "read-write"}
     ])";
-    EnvStore store = created(std::nullopt, credentials);
-    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/", Operation::read) == k_feed_token);
-    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/", Operation::write) == k_org_token);
-    CHECK(chosen(store, "https://f.feedz.io/acme/pkgs/npm/", Operation::manage).empty());
+    TokenSet tokens = parsed(std::nullopt, credentials);
+    CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/npm/", Operation::read) == k_feed_token);
+    CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/npm/", Operation::write) == k_org_token);
+    CHECK(chosen(tokens, "https://f.feedz.io/acme/pkgs/npm/", Operation::manage).empty());
 }
 
-TEST_CASE("EnvStore: an empty FEEDZ_CREDENTIALS list is accepted", "[store][env_store]") {
-    EnvStore store = created(std::nullopt, "[]");
-    CHECK(store.empty());
-    EnvStore with_pat = created(k_pat, " [ ] ");
-    auto listed = with_pat.list();
-    REQUIRE(listed.has_value());
-    CHECK(listed->size() == 1);
+TEST_CASE("parse_env_credentials: an empty FEEDZ_CREDENTIALS list is accepted",
+          "[core][env_credentials]") {
+    TokenSet tokens = parsed(std::nullopt, "[]");
+    CHECK(tokens.size() == 0);
+    TokenSet with_pat = parsed(k_pat, " [ ] ");
+    CHECK(with_pat.size() == 1);
 }
 
-TEST_CASE("EnvStore: FEEDZ_CREDENTIALS that is not a JSON list is refused without quoting tokens",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: FEEDZ_CREDENTIALS that is not a JSON list is refused without "
+          "quoting tokens",
+          "[core][env_credentials]") {
     const std::string t = k_feed_token;
     auto credentials =
         GENERATE_COPY(as<std::string>{},
@@ -285,8 +274,8 @@ TEST_CASE("EnvStore: FEEDZ_CREDENTIALS that is not a JSON list is refused withou
     CHECK_THAT(error.message, Catch::Contains("expected [{\"feed\""));
 }
 
-TEST_CASE("EnvStore: FEEDZ_CREDENTIALS nested too deep is refused, not walked",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: FEEDZ_CREDENTIALS nested too deep is refused, not walked",
+          "[core][env_credentials]") {
     const std::string deep = std::string(60000, '[') + std::string(60000, ']');
     auto credentials = GENERATE_COPY(as<std::string>{},
                                      deep,
@@ -298,8 +287,8 @@ TEST_CASE("EnvStore: FEEDZ_CREDENTIALS nested too deep is refused, not walked",
     CHECK_THAT(error.message, Catch::Contains("expected [{\"feed\""));
 }
 
-TEST_CASE("EnvStore: an entry without string feed and token fields is refused",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: an entry without string feed and token fields is refused",
+          "[core][env_credentials]") {
     const std::string t = k_feed_token;
     auto credentials =
         GENERATE_COPY(as<std::string>{},
@@ -320,7 +309,8 @@ TEST_CASE("EnvStore: an entry without string feed and token fields is refused",
                Catch::Contains("FEEDZ_CREDENTIALS[0] needs string fields \"feed\" and \"token\""));
 }
 
-TEST_CASE("EnvStore: the failing entry is named by its index", "[store][env_store]") {
+TEST_CASE("parse_env_credentials: the failing entry is named by its index",
+          "[core][env_credentials]") {
     std::string credentials = R"([
         {"feed": "acme/pkgs", "token": ")"
                               + k_feed_token + R"("},
@@ -332,8 +322,8 @@ TEST_CASE("EnvStore: the failing entry is named by its index", "[store][env_stor
     CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_CREDENTIALS[2]"));
 }
 
-TEST_CASE("EnvStore: a bad token in FEEDZ_CREDENTIALS is refused without quoting it",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: a bad token in FEEDZ_CREDENTIALS is refused without quoting it",
+          "[core][env_credentials]") {
     auto token = GENERATE(as<std::string>{},
                           "",
                           "T-FEEDx8W",
@@ -351,8 +341,9 @@ TEST_CASE("EnvStore: a bad token in FEEDZ_CREDENTIALS is refused without quoting
     CHECK_THAT(error.message, Catch::Contains("token"));
 }
 
-TEST_CASE("EnvStore: a bad feed in FEEDZ_CREDENTIALS is refused without quoting the token",
-          "[store][env_store]") {
+TEST_CASE(
+    "parse_env_credentials: a bad feed in FEEDZ_CREDENTIALS is refused without quoting the token",
+    "[core][env_credentials]") {
     auto feed = GENERATE(as<std::string>{},
                          "",
                          "acme",
@@ -370,89 +361,52 @@ TEST_CASE("EnvStore: a bad feed in FEEDZ_CREDENTIALS is refused without quoting 
     CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_CREDENTIALS[0]: "));
 }
 
-TEST_CASE("EnvStore: a bad FEEDZ_PAT is reported even when FEEDZ_CREDENTIALS is fine",
-          "[store][env_store]") {
+TEST_CASE("parse_env_credentials: a bad FEEDZ_PAT is reported even when FEEDZ_CREDENTIALS is fine",
+          "[core][env_credentials]") {
     std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + R"("}])";
     Error error = refused("short", credentials, {k_feed_token});
     CHECK_THAT(error.message, Catch::StartsWith("FEEDZ_PAT: "));
 }
 
-TEST_CASE("EnvStore: put and erase fail as read-only and change nothing", "[store][env_store]") {
-    EnvStore store = created(k_pat, std::nullopt);
-    StoredToken token;
-    token.info.name = "laptop";
-    token.info.scopes = {"https://f.feedz.io/"};
-    token.secret = SecretString("T-laptopsecret12345");
-    auto put = store.put(token);
-    REQUIRE_FALSE(put.has_value());
-    CHECK(put.error().code == Errc::read_only);
-    CHECK_THAT(put.error().message, Catch::Contains("FEEDZ_PAT and FEEDZ_CREDENTIALS"));
-    auto erased = store.erase("FEEDZ_PAT");
-    REQUIRE_FALSE(erased.has_value());
-    CHECK(erased.error().code == Errc::read_only);
-    auto missing = store.erase("nobody");
-    REQUIRE_FALSE(missing.has_value());
-    CHECK(missing.error().code == Errc::read_only);
-
-    auto listed = store.list();
-    REQUIRE(listed.has_value());
-    REQUIRE(listed->size() == 1);
-    CHECK(listed->front().name == "FEEDZ_PAT");
-    auto found = store.get("laptop");
-    REQUIRE(found.has_value());
-    CHECK_FALSE(found->has_value());
-}
-
-TEST_CASE("EnvStore: works through the SecretStore interface", "[store][env_store]") {
-    EnvStore env = created(k_pat, std::nullopt);
-    SecretStore& store = env;
-    CHECK(std::string(store.kind()) == "env");
-    CHECK_FALSE(store.connection_lost());
-    auto found = store.get("FEEDZ_PAT");
-    REQUIRE(found.has_value());
-    REQUIRE(found->has_value());
-    CHECK((*found)->secret.view() == k_pat);
-}
-
-TEST_CASE("EnvStore: from_environment reads FEEDZ_PAT and FEEDZ_CREDENTIALS",
-          "[store][env_store]") {
+TEST_CASE("env_credentials_from_environment: reads FEEDZ_PAT and FEEDZ_CREDENTIALS",
+          "[core][env_credentials]") {
     std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + R"("}])";
     EnvironmentVariableGuard pat(std::string(k_env_pat), k_pat.c_str());
     EnvironmentVariableGuard list(std::string(k_env_credentials), credentials.c_str());
-    auto store = EnvStore::from_environment();
-    REQUIRE(store.has_value());
-    CHECK(chosen(*store, "https://f.feedz.io/acme/pkgs/npm/") == k_feed_token);
-    CHECK(chosen(*store, "https://f.feedz.io/other/repo/npm/") == k_pat);
+    auto tokens = env_credentials_from_environment();
+    REQUIRE(tokens.has_value());
+    CHECK(chosen(*tokens, "https://f.feedz.io/acme/pkgs/npm/") == k_feed_token);
+    CHECK(chosen(*tokens, "https://f.feedz.io/other/repo/npm/") == k_pat);
     // The environment itself is left as it was.
     CHECK(get_env(k_env_pat) == k_pat);
     CHECK(get_env(k_env_credentials) == credentials);
 }
 
-TEST_CASE("EnvStore: from_environment treats unset and empty variables alike",
-          "[store][env_store]") {
+TEST_CASE("env_credentials_from_environment: treats unset and empty variables alike",
+          "[core][env_credentials]") {
     SECTION("unset") {
         EnvironmentVariableGuard pat("FEEDZ_PAT", nullptr);
         EnvironmentVariableGuard list("FEEDZ_CREDENTIALS", nullptr);
-        auto store = EnvStore::from_environment();
-        REQUIRE(store.has_value());
-        CHECK(store->empty());
+        auto tokens = env_credentials_from_environment();
+        REQUIRE(tokens.has_value());
+        CHECK(tokens->size() == 0);
     }
     SECTION("empty") {
         EnvironmentVariableGuard pat("FEEDZ_PAT", "");
         EnvironmentVariableGuard list("FEEDZ_CREDENTIALS", "");
-        auto store = EnvStore::from_environment();
-        REQUIRE(store.has_value());
-        CHECK(store->empty());
+        auto tokens = env_credentials_from_environment();
+        REQUIRE(tokens.has_value());
+        CHECK(tokens->size() == 0);
     }
 }
 
-TEST_CASE("EnvStore: from_environment reports a bad FEEDZ_CREDENTIALS without quoting it",
-          "[store][env_store]") {
+TEST_CASE("env_credentials_from_environment: reports a bad FEEDZ_CREDENTIALS without quoting it",
+          "[core][env_credentials]") {
     std::string credentials = R"([{"feed": "acme/pkgs", "token": ")" + k_feed_token + "\"x}]";
     EnvironmentVariableGuard pat("FEEDZ_PAT", nullptr);
     EnvironmentVariableGuard list("FEEDZ_CREDENTIALS", credentials.c_str());
-    auto store = EnvStore::from_environment();
-    REQUIRE_FALSE(store.has_value());
-    CHECK(store.error().code == Errc::invalid_argument);
-    CHECK_FALSE(mentions(store.error().message, k_feed_token));
+    auto tokens = env_credentials_from_environment();
+    REQUIRE_FALSE(tokens.has_value());
+    CHECK(tokens.error().code == Errc::invalid_argument);
+    CHECK_FALSE(mentions(tokens.error().message, k_feed_token));
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "env_store.hpp"
+#include "env_credentials.hpp"
 
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
@@ -11,12 +11,6 @@
 namespace feedz {
 
 namespace {
-
-Error read_only_error() {
-    return make_error(Errc::read_only,
-                      "tokens from FEEDZ_PAT and FEEDZ_CREDENTIALS are read-only; change the "
-                      "environment variables instead");
-}
 
 // A FEEDZ_CREDENTIALS "feed": org/repo, a feed URL, or any URL prefix ("https://h/org/").
 Result<std::string> parse_scope(std::string_view text) {
@@ -49,17 +43,17 @@ StoredToken make_token(std::string name, std::string scope, std::string_view sec
 
 } // namespace
 
-Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
-                                  std::optional<std::string_view> credentials) {
-    EnvStore store;
+Result<TokenSet> parse_env_credentials(std::optional<std::string_view> pat,
+                                       std::optional<std::string_view> credentials) {
+    TokenSet tokens;
     if (pat) {
         if (auto valid = validate_token(*pat); !valid) {
             return make_error(Errc::invalid_argument, "FEEDZ_PAT: " + valid.error().message);
         }
-        store.m_tokens.put(make_token("FEEDZ_PAT", std::string(k_default_host_root), *pat));
+        tokens.put(make_token("FEEDZ_PAT", std::string(k_default_host_root), *pat));
     }
     if (!credentials) {
-        return store;
+        return tokens;
     }
 
     const std::string expected_form =
@@ -115,44 +109,24 @@ Result<EnvStore> EnvStore::create(std::optional<std::string_view> pat,
             }
             token.info.access = *level;
         }
-        store.m_tokens.put(std::move(token));
+        tokens.put(std::move(token));
     }
-    return store;
+    return tokens;
 }
 
-Result<EnvStore> EnvStore::from_environment() {
+Result<TokenSet> env_credentials_from_environment() {
     auto pat = get_env(k_env_pat);
     auto credentials = get_env(k_env_credentials);
-    auto store = create(pat ? std::optional<std::string_view>(*pat) : std::nullopt,
-                        credentials ? std::optional<std::string_view>(*credentials) : std::nullopt);
+    auto tokens = parse_env_credentials(pat ? std::optional<std::string_view>(*pat) : std::nullopt,
+                                        credentials ? std::optional<std::string_view>(*credentials)
+                                                    : std::nullopt);
     if (pat) {
         wipe_memory(pat->data(), pat->size());
     }
     if (credentials) {
         wipe_memory(credentials->data(), credentials->size());
     }
-    return store;
-}
-
-Result<std::optional<StoredToken>> EnvStore::get(std::string_view name) {
-    const TokenInfo* info = m_tokens.find(name);
-    if (info == nullptr) {
-        return std::optional<StoredToken>();
-    }
-    return std::optional<StoredToken>(StoredToken{*info, m_tokens.secret(name)->clone()});
-}
-
-Result<void> EnvStore::put(const StoredToken&) {
-    return read_only_error();
-}
-
-Result<bool> EnvStore::erase(std::string_view) {
-    return read_only_error();
-}
-
-Result<std::vector<TokenInfo>> EnvStore::list() {
-    auto infos = m_tokens.infos();
-    return std::vector<TokenInfo>(infos.begin(), infos.end());
+    return tokens;
 }
 
 } // namespace feedz
