@@ -16,7 +16,7 @@ enum class Errc {
     invalid_argument,  // the caller's input is wrong (usage errors, bad feed, bad token)
     store_locked,      // the keychain exists but is locked
     store_unavailable, // no D-Bus, no Secret Service, no default collection
-    read_only,         // the store cannot be written (the env store)
+    read_only,         // the store cannot be written (no store of ours is, now; kept in protocol 1)
     agent_unavailable, // no agent answers and none could be started
     already_running,   // a second agent for the same user
     permission_denied, // wrong owner or mode, or a peer of another uid
