@@ -26,6 +26,11 @@ struct Overloaded : Lambdas... {
     using Lambdas::operator()...;
 };
 
+// Spelled out for clang 14 (the fuzzers' compiler), which does not deduce an aggregate's
+// template arguments by itself.
+template <typename... Lambdas>
+Overloaded(Lambdas...) -> Overloaded<Lambdas...>;
+
 // The "op" as the client sent it, also when it is not one we know, for the audit log.
 std::string op_of(const nlohmann::json& header) {
     auto op = header.find("op");
