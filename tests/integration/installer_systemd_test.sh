@@ -95,7 +95,8 @@ if [ -z "${FEEDZ_SYSTEMD_TEST_INSIDE:-}" ]; then
                 env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=$ROOT/home \
                 XDG_RUNTIME_DIR=$ROOT/run FEEDZ_AGENT=$ROOT/build/agent/feedz-agent \
                 FEEDZ_PROBE=/nonexistent FEEDZ_SYSTEMD_TEST_INSIDE=1 ROOT=$ROOT \
-                bash $SCRIPT"'
+                ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${LSAN_OPTIONS:+LSAN_OPTIONS=$LSAN_OPTIONS} \
+                ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} bash $SCRIPT"'
     echo "$OUT" | sed 's/^/    | /'
     [ "$STATUS" -eq 0 ] || fail "inside the user manager (exit $STATUS):
 $ERR"
@@ -135,6 +136,11 @@ for _ in $(seq 100); do
 done
 case $state in running | degraded) ;; *) fail "the user manager did not start ($state): $(tail -n 5 "$HOME/manager.log")" ;; esac
 echo "user manager: $state"
+# In the sanitizer build (tests/sanitize/run-sanitized.sh) the agent the manager starts keeps
+# its reports where every other program of ours does.
+for name in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do
+    [ -z "${!name:-}" ] || systemctl --user set-environment "$name=${!name}"
+done
 
 # The session bus of the user manager (dbus.socket), as on a desktop, with the keychain on it.
 export DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG_RUNTIME_DIR/bus
