@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 namespace feedz {
@@ -107,6 +109,11 @@ void restore_mode(const ManagedEntry& entry, std::vector<std::string>& notes) {
     if (::chmod(entry.file.c_str(), original) == 0) {
         notes.push_back("npm: " + display_path(entry.file) + " has its mode " + entry.value
                         + " back.");
+    } else {
+        // The credential is gone either way; only the mode is left to give back.
+        notes.push_back("npm: cannot give " + display_path(entry.file) + " its mode " + entry.value
+                        + " back (" + std::strerror(errno) + "): run chmod " + entry.value + " "
+                        + display_path(entry.file) + ".");
     }
 }
 
