@@ -2,14 +2,13 @@
 // `feedz-agent doctor`: one line per check, and for each failure the command or edit that
 // fixes it. Exit 0 only when nothing failed (warnings do not fail).
 #include <agent/cli/common.hpp>
-#include <agent/config/managed_state.hpp>
 #include <agent/core/env_credentials.hpp>
 #include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/net/feed_probe.hpp>
 #include <agent/npm/npm_checks.hpp>
-#include <agent/nuget/nuget_config.hpp>
+#include <agent/nuget/nuget_checks.hpp>
 #include <agent/util/file.hpp>
 #include <agent/util/process.hpp>
 
@@ -18,7 +17,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 
 namespace feedz::cli {
 
@@ -97,8 +95,7 @@ private:
                       const std::string& relogin,
                       const Feed& feed,
                       const Result<ProbeAnswer>& answer);
-    void check_nuget_plugin();
-    void check_nuget_sources(AgentClient* agent);
+    void add_nuget(const std::vector<NuGetFinding>& findings);
     void check_npm();
     void check_clock();
 
@@ -321,133 +318,12 @@ void Doctor::check_environment_tokens() {
     }
 }
 
-// Where NuGet would look for nuget-plugin-feedz: NuGet 6.13+ scans PATH only when neither
-// NUGET_PLUGIN_PATHS nor NUGET_NETCORE_PLUGIN_PATHS is set.
-void Doctor::check_nuget_plugin() {
-    const std::string name = "nuget-plugin-feedz";
-    std::string beside = program_beside_own_executable(name);
-    if (auto netcore = get_env("NUGET_NETCORE_PLUGIN_PATHS")) {
-        add("nuget",
-            Status::failure,
-            "NUGET_NETCORE_PLUGIN_PATHS is set: NuGet runs what it lists through `dotnet` and "
-            "stops looking on PATH, so it cannot run "
-                + name,
-            "unset NUGET_NETCORE_PLUGIN_PATHS, or set NUGET_PLUGIN_PATHS to a list that includes "
-                + beside);
-        return;
-    }
-    if (auto paths = get_env("NUGET_PLUGIN_PATHS")) {
-        for (std::size_t start = 0; start <= paths->size();) {
-            std::size_t end = std::min(paths->find(':', start), paths->size());
-            std::string entry = paths->substr(start, end - start);
-            start = end + 1;
-            std::string candidate =
-                entry.ends_with("/" + name) || entry == name ? entry : entry + "/" + name;
-            if (!entry.empty() && ::access(candidate.c_str(), X_OK) == 0) {
-                add("nuget",
-                    Status::ok,
-                    name + " is listed in NUGET_PLUGIN_PATHS (" + candidate + ")");
-                return;
-            }
-        }
-        add("nuget",
-            Status::failure,
-            "NUGET_PLUGIN_PATHS is set, which stops NuGet from looking on PATH, and it does not "
-            "list "
-                + name,
-            "add " + beside + " to NUGET_PLUGIN_PATHS, or unset it");
-        return;
-    }
-    // NuGet looks in the absolute entries of PATH only.
-    auto path = get_env("PATH").value_or("");
-    for (const auto& directory : path_directories(path, PathSearch::absolute_only)) {
-        std::string candidate = directory + "/" + name;
-
-        struct stat st {};
-
-        if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-            continue;
-        }
-        if ((st.st_mode & 0111) == 0) {
-            add("nuget",
-                Status::failure,
-                candidate + " is on PATH but not executable",
-                "chmod +x " + candidate);
-            return;
-        }
-        add("nuget", Status::ok, name + " is on PATH (" + candidate + "), where dotnet finds it");
-        // Measured in tests/bench/run-nuget-restore-bench.sh (see helpers/nuget/README.md).
-        add("nuget",
-            Status::info,
-            "NuGet lists every PATH directory to find " + name
-                + " on each restore that needs a token",
-            "export NUGET_PLUGIN_PATHS=" + candidate + " to skip that walk");
-        return;
-    }
-    add("nuget",
-        Status::failure,
-        name + " is not on PATH, so dotnet restore cannot ask for tokens",
-        "add " + parent_directory(beside) + " to PATH (or install with installers/install.sh)");
-}
-
-void Doctor::check_nuget_sources(AgentClient* agent) {
-    auto state = ManagedState::load(managed_state_path());
-    if (!state) {
-        add("nuget", Status::failure, state.error().message);
-        return;
-    }
-    std::set<std::pair<std::string, std::string>> sources;
-    for (const auto& entry : state->entries()) {
-        if (entry.kind == "nuget-source") {
-            sources.insert({entry.file, entry.key + "\n" + entry.value});
-        }
-    }
-    for (const auto& [file, key_and_url] : sources) {
-        std::string key = key_and_url.substr(0, key_and_url.find('\n'));
-        std::string url = key_and_url.substr(key_and_url.find('\n') + 1);
-        auto config = NuGetConfig::load(file);
-        if (!config) {
-            add("nuget", Status::failure, config.error().message, "fix the file");
-            continue;
-        }
-        if (config->created() || !config->key_of_url(url)) {
-            add("nuget",
-                Status::failure,
-                "source '" + key + "' (" + url + ") is no longer in " + display_path(file),
-                "run feedz-agent login again for its feed");
-            continue;
-        }
-        std::string where = "source '" + key + "' in " + display_path(file);
-        if (config->is_disabled(key)) {
-            add("nuget",
-                Status::failure,
-                where + " is disabled",
-                "dotnet nuget enable source \"" + key + "\"");
-        } else if (config->uses_source_mapping() && !config->has_mapping(key)) {
-            add("nuget",
-                Status::failure,
-                where + " has no packageSourceMapping entry, so it serves no package",
-                "feedz-agent login --feed " + url + " --nuget-pattern 'PATTERN'");
-        } else if (auto line = config->credentials_line(key)) {
-            add("nuget",
-                Status::failure,
-                where + ": line " + std::to_string(*line)
-                    + " has credentials for it, which NuGet uses instead of the plugin",
-                "remove that <packageSourceCredentials> entry");
-        } else if (agent != nullptr) {
-            auto lookup = agent->get(url, Operation::read);
-            if (lookup && lookup->token) {
-                add("nuget",
-                    Status::ok,
-                    where + " gets token '" + lookup->token->name + "' (" + lookup->token->display()
-                        + ")");
-            } else if (lookup) {
-                add("nuget",
-                    Status::failure,
-                    where + " has no usable token",
-                    "feedz-agent login --feed " + url);
-            }
-        }
+void Doctor::add_nuget(const std::vector<NuGetFinding>& findings) {
+    for (const auto& finding : findings) {
+        Status status = finding.level == NuGetFinding::Level::ok     ? Status::ok
+                        : finding.level == NuGetFinding::Level::info ? Status::info
+                                                                     : Status::failure;
+        add("nuget", status, finding.message, finding.fix);
     }
 }
 
@@ -518,8 +394,8 @@ int Doctor::run(bool json) {
     if (!m_any_token && tokens_known) {
         add("token", Status::failure, "no tokens stored", "feedz-agent login --feed org/repo");
     }
-    check_nuget_plugin();
-    check_nuget_sources(agent ? &*agent : nullptr);
+    add_nuget(nuget_plugin_findings());
+    add_nuget(nuget_source_findings(agent ? &*agent : nullptr));
     check_npm();
     check_clock();
 

@@ -28,6 +28,13 @@ bool is_loopback_host(std::string_view host) {
 
 } // namespace
 
+void add_feed(std::vector<Feed>& feeds, const Feed& feed) {
+    if (std::none_of(
+            feeds.begin(), feeds.end(), [&](const Feed& f) { return f.root == feed.root; })) {
+        feeds.push_back(feed);
+    }
+}
+
 std::string without_user_info(std::string_view text) {
     std::string shown(text);
     auto scheme_end = shown.find("://");

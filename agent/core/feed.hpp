@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace feedz {
 
@@ -39,6 +40,9 @@ struct Feed {
 // Accepts `org/repo` (on https://f.feedz.io/), a feed root URL, a NuGet v3 URL
 // (`…/nuget/index.json`) or an npm registry URL (`…/npm/`), and returns the one feed they name.
 Result<Feed> parse_feed(std::string_view text);
+
+// Appends `feed` to `feeds` unless a feed with the same root is there already.
+void add_feed(std::vector<Feed>& feeds, const Feed& feed);
 
 // `url` for logs and messages: any user info (which may hold a password or token) replaced
 // by "…".

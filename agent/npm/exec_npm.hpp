@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// `feedz-agent exec`'s npm half: which feeds a command may need, their tokens, and the user
+// config npm gets them from, which exists only in memory while the command runs.
+#pragma once
+
+#include <agent/core/feed.hpp>
+#include <agent/core/token.hpp>
+#include <agent/ipc/client.hpp>
+#include <agent/npm/npm_command.hpp>
+#include <agent/npm/npm_files.hpp>
+#include <agent/util/result.hpp>
+#include <agent/util/secret_string.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedz {
+
+// One feed's credential in the merged config.
+struct NpmFeedCredential {
+    Feed feed;
+    std::string nerf;
+    TokenInfo token;
+    SecretString secret;
+};
+
+// The feeds a command may need when no --feed is given: those the stored tokens were logged
+// in for, and Feedz-shaped registries the npm files and environment name.
+std::vector<Feed> discover_npm_feeds(const std::vector<TokenInfo>& tokens,
+                                     const NpmConfigs& configs,
+                                     const NpmEnvironment& environment);
+
+// Looks up the token for each feed: the plan's operation for the feed a write goes to (every
+// feed, when that cannot be told: `target` is the registry the write goes to), the lowest
+// level that reads for the others. A feed without a usable token is left out, with a warning
+// when `warn_missing` (the feeds were named) or some token was passed over. Fails when the
+// write needs more access than the stored tokens have.
+Result<std::vector<NpmFeedCredential>>
+collect_npm_credentials(AgentClient& agent,
+                        const std::vector<Feed>& feeds,
+                        const NpmCommandPlan& plan,
+                        const std::optional<std::string>& target,
+                        bool warn_missing);
+
+// The user's own config with our lines in place of any credential for the same registries.
+Npmrc merged_npm_userconfig(const Npmrc& user, const std::vector<NpmFeedCredential>& credentials);
+
+// NAME=value for the ${NAME} placeholders the project's config puts on our registries' keys,
+// so that its line does not override ours with an unset placeholder. An _authToken (sent as
+// Bearer, which Feedz refuses) gets an empty value: npm then falls through to our _auth.
+std::vector<SecretString>
+npm_placeholder_variables(const NpmConfigs& configs,
+                          const NpmEnvironment& environment,
+                          const std::vector<NpmFeedCredential>& credentials);
+
+// A literal credential for one of our registries in the project config beats the user config
+// npm gets from us; says so on stderr, as npm will only say 401.
+void warn_about_npm_project_credentials(const NpmConfigs& configs,
+                                        const std::vector<NpmFeedCredential>& credentials);
+
+} // namespace feedz
