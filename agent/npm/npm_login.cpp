@@ -8,6 +8,7 @@
 #include <agent/npm/npm_login.hpp>
 #include <agent/npm/npm_preflight.hpp>
 #include <agent/npm/npmrc.hpp>
+#include <agent/npm/yarn_login.hpp>
 #include <agent/util/file.hpp>
 
 #include <limits.h>
@@ -250,11 +251,12 @@ void route_scope(Registration& registration,
 } // namespace
 
 std::vector<OptionSpec> npm_login_options() {
-    return {{"npm", true, false}, {"npm-scope", true, false}};
+    return {{"npm", true, false}, {"npm-scope", true, false}, {"yarn", true, false}};
 }
 
 Result<void> check_npm_arguments(const Arguments& arguments, std::size_t feed_count) {
     FEEDZ_TRY(npm_mode(arguments));
+    FEEDZ_TRY(check_yarn_arguments(arguments));
     if (auto text = arguments.value("npm-scope")) {
         FEEDZ_TRY(npm_scope(*text));
         if (feed_count != 1) {
@@ -268,8 +270,9 @@ Result<void> check_npm_arguments(const Arguments& arguments, std::size_t feed_co
 
 bool npm_wanted(const Arguments& arguments) {
     auto mode = npm_mode(arguments);
-    // An invalid mode is wanted, so that register_with_npm() reports it.
-    return !mode || *mode != NpmMode::none;
+    // An invalid mode is wanted, so that register_with_npm() reports it; so is yarn berry asked
+    // for with --npm none.
+    return !mode || *mode != NpmMode::none || arguments.value("yarn").value_or("") == "berry";
 }
 
 Result<void> register_with_npm(Registration& registration) {
@@ -277,7 +280,7 @@ Result<void> register_with_npm(Registration& registration) {
     if (!mode) {
         return mode.error();
     }
-    if (*mode == NpmMode::none || registration.feeds.empty()) {
+    if (registration.feeds.empty()) {
         return {};
     }
     std::optional<std::string> scope;
@@ -292,6 +295,10 @@ Result<void> register_with_npm(Registration& registration) {
                 "--npm-scope sends a scope to one feed: give a single --feed with it");
         }
         scope = *parsed;
+    }
+    FEEDZ_TRY(register_with_yarn(registration, scope, *mode != NpmMode::none));
+    if (*mode == NpmMode::none) {
+        return {};
     }
 
     NpmEnvironment environment = NpmEnvironment::current();
@@ -361,6 +368,7 @@ Result<void> register_with_npm(Registration& registration) {
 
 Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
                                  std::vector<std::string>& notes) {
+    FEEDZ_TRY(unregister_from_yarn(released, notes));
     std::map<std::string, std::vector<ManagedEntry>> by_file;
     for (const auto& entry : released) {
         if (entry.kind.starts_with("npm-")) {
