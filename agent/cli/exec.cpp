@@ -8,6 +8,7 @@
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/npm/exec_npm.hpp>
+#include <agent/npm/exec_yarn.hpp>
 #include <agent/npm/npm_command.hpp>
 #include <agent/npm/npm_files.hpp>
 #include <agent/npm/npm_userconfig.hpp>
@@ -66,9 +67,19 @@ int run_exec(Arguments& arguments, char**) {
         return report(configs.error());
     }
     NpmCommandPlan plan = plan_npm_command(command);
+    // yarn berry's own configs; one that cannot be read matters only to yarn.
+    auto yarn_configs = load_yarn_configs(cwd, home);
+    if (!yarn_configs && plan.tool == "yarn") {
+        return report(yarn_configs.error());
+    }
+    if (!yarn_configs) {
+        yarn_configs = std::vector<YarnRc>();
+    }
     std::optional<std::string> target;
     if (plan.operation != Operation::read) {
-        target = npm_write_registry(plan, *configs, environment, cwd);
+        target = is_yarn_npm_command(command)
+                     ? yarn_write_registry(*yarn_configs, cwd)
+                     : npm_write_registry(plan, *configs, environment, cwd);
     }
 
     std::vector<NpmFeedCredential> credentials;
@@ -119,6 +130,10 @@ int run_exec(Arguments& arguments, char**) {
         userconfig.emplace(std::move(*created));
         userconfig_variable = "NPM_CONFIG_USERCONFIG=" + userconfig->path();
         placeholders = npm_placeholder_variables(*configs, environment, credentials);
+        for (auto& variable :
+             yarn_auth_variables(*yarn_configs, environment, credentials, placeholders)) {
+            placeholders.push_back(std::move(variable));
+        }
         warn_about_npm_project_credentials(*configs, credentials);
     }
     credentials.clear(); // wipes the tokens: the command gets them from the config only

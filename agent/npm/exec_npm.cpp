@@ -33,8 +33,8 @@ Error needs_level(const NpmCommandPlan& plan,
     return needs_access(plan.tool + " " + plan.verb, plan.operation, registry, rejected);
 }
 
-// A placeholder name we may set: an identifier, and none that changes how programs run
-// (LD_PRELOAD=<token> would make the dynamic loader print the token on every start).
+} // namespace
+
 bool safe_placeholder_name(const std::string& name) {
     bool identifier = !name.empty()
                       && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')
@@ -48,7 +48,7 @@ bool safe_placeholder_name(const std::string& name) {
     std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) {
         return static_cast<char>(std::toupper(c));
     });
-    for (const char* prefix : {"LD_", "NPM_CONFIG_", "NODE_", "DYLD_", "GIT_"}) {
+    for (const char* prefix : {"LD_", "NPM_CONFIG_", "YARN_", "NODE_", "DYLD_", "GIT_"}) {
         if (upper.starts_with(prefix)) {
             return false;
         }
@@ -71,8 +71,6 @@ bool safe_placeholder_name(const std::string& name) {
     }
     return true;
 }
-
-} // namespace
 
 std::vector<Feed> discover_npm_feeds(const std::vector<TokenInfo>& tokens,
                                      const NpmConfigs& configs,

@@ -54,6 +54,11 @@ npm_placeholder_variables(const NpmConfigs& configs,
                           const NpmEnvironment& environment,
                           const std::vector<NpmFeedCredential>& credentials);
 
+// Whether exec may put a credential into the variable `name`: an identifier, and none that
+// changes how programs run (LD_PRELOAD=<token> would make the dynamic loader print the token
+// on every start).
+bool safe_placeholder_name(const std::string& name);
+
 // A literal credential for one of our registries in the project config beats the user config
 // npm gets from us; says so on stderr, as npm will only say 401.
 void warn_about_npm_project_credentials(const NpmConfigs& configs,

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+#include <agent/npm/exec_yarn.hpp>
+#include <agent/npm/npmrc.hpp>
+#include <agent/npm/yarn_login.hpp>
+#include <agent/util/file.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace feedz {
+
+namespace {
+
+bool same_registry(std::string_view a, std::string_view b) {
+    return yarn_registry_key(a) == yarn_registry_key(b);
+}
+
+bool is_taken(const std::string& name,
+              const NpmEnvironment& environment,
+              const std::vector<SecretString>& taken,
+              const std::vector<SecretString>& ours) {
+    auto named = [&](const SecretString& entry) {
+        std::string_view text = entry.view();
+        return text.substr(0, text.find('=')) == name;
+    };
+    return environment.get(name) || std::any_of(taken.begin(), taken.end(), named)
+           || std::any_of(ours.begin(), ours.end(), named);
+}
+
+// Adds NAME=value for the variable `value` names, if it names one we may set.
+void add_variable(std::vector<SecretString>& variables,
+                  const std::string& field,
+                  const std::string& value,
+                  const NpmFeedCredential& credential,
+                  const NpmEnvironment& environment,
+                  const std::vector<SecretString>& taken) {
+    auto name = yarn_variable(value);
+    if (!name || !safe_placeholder_name(*name) || is_taken(*name, environment, taken, variables)) {
+        return;
+    }
+    std::string prefix = *name + "=";
+    if (field == "npmAuthToken") {
+        variables.emplace_back(prefix);
+        return;
+    }
+    std::string_view secret = credential.secret.view();
+    SecretString entry = SecretString::with_size(prefix.size() + 6 + secret.size());
+    std::string_view user = "feedz:";
+    char* out = entry.data();
+    out = std::copy(prefix.begin(), prefix.end(), out);
+    out = std::copy(user.begin(), user.end(), out);
+    std::copy(secret.begin(), secret.end(), out);
+    variables.push_back(std::move(entry));
+}
+
+std::optional<nlohmann::json> package_json(const std::string& directory) {
+    auto text = read_file(directory + "/package.json");
+    if (!text || !*text) {
+        return std::nullopt;
+    }
+    auto json = nlohmann::json::parse(**text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return std::nullopt;
+    }
+    return json;
+}
+
+std::optional<std::string> string_at(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+// The value of `field` of `section`.`key` in the last file that sets it.
+std::optional<std::string> last_field(const std::vector<YarnRc>& configs,
+                                      std::string_view section,
+                                      const std::string& key,
+                                      std::string_view field) {
+    std::optional<std::string> found;
+    for (const auto& config : configs) {
+        for (const auto& entry : config.entries(section)) {
+            if (entry.key == key) {
+                if (const auto* value = entry.field(field)) {
+                    found = *value;
+                }
+            }
+        }
+    }
+    return found;
+}
+
+// The value of the top-level scalar `name` in the last file that sets it.
+std::optional<std::string> last_top_level(const std::vector<YarnRc>& configs,
+                                          std::string_view name) {
+    std::optional<std::string> found;
+    for (const auto& config : configs) {
+        if (auto value = config.top_level(name)) {
+            found = *value;
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+Result<std::vector<YarnRc>> load_yarn_configs(const std::string& cwd, const std::string& home) {
+    std::vector<std::string> paths;
+    for (std::string dir = cwd;; dir = parent_directory(dir)) {
+        paths.push_back((dir == "/" ? "" : dir) + "/.yarnrc.yml");
+        if (dir == "/" || dir == ".") {
+            break;
+        }
+    }
+    std::string user = yarn_user_config_path(home);
+    if (std::find(paths.begin(), paths.end(), user) == paths.end()) {
+        paths.push_back(user);
+    }
+    std::vector<YarnRc> configs;
+    for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+        auto config = YarnRc::load(*it);
+        if (!config) {
+            return config.error();
+        }
+        if (config->exists()) {
+            configs.push_back(std::move(*config));
+        }
+    }
+    return configs;
+}
+
+std::vector<SecretString> yarn_auth_variables(const std::vector<YarnRc>& configs,
+                                              const NpmEnvironment& environment,
+                                              const std::vector<NpmFeedCredential>& credentials,
+                                              const std::vector<SecretString>& taken) {
+    std::vector<SecretString> variables;
+    for (const auto& config : configs) {
+        for (const auto& credential : credentials) {
+            for (const auto& entry : config.entries("npmRegistries")) {
+                if (!same_registry(entry.key, credential.nerf)) {
+                    continue;
+                }
+                for (const char* field : {"npmAuthToken", "npmAuthIdent"}) {
+                    if (const auto* value = entry.field(field)) {
+                        add_variable(variables, field, *value, credential, environment, taken);
+                    }
+                }
+            }
+            for (const auto& entry : config.entries("npmScopes")) {
+                const auto* server = entry.field("npmRegistryServer");
+                if (server == nullptr || !same_registry(*server, credential.nerf)) {
+                    continue;
+                }
+                for (const char* field : {"npmAuthToken", "npmAuthIdent"}) {
+                    if (const auto* value = entry.field(field)) {
+                        add_variable(variables, field, *value, credential, environment, taken);
+                    }
+                }
+            }
+        }
+    }
+    return variables;
+}
+
+bool is_yarn_npm_command(const std::vector<std::string>& command) {
+    if (command.empty()) {
+        return false;
+    }
+    std::string program = basename_of(command.front());
+    if (program != "yarn" && program != "yarnpkg") {
+        return false;
+    }
+    auto verb = std::find_if(command.begin() + 1, command.end(), [](const std::string& word) {
+        return !word.starts_with('-');
+    });
+    return verb != command.end() && *verb == "npm";
+}
+
+std::string yarn_write_registry(const std::vector<YarnRc>& configs, const std::string& cwd) {
+    std::string scope;
+    if (auto package = package_json(cwd)) {
+        if (auto it = package->find("publishConfig"); it != package->end() && it->is_object()) {
+            if (auto registry = string_at(*it, "registry")) {
+                return *registry;
+            }
+        }
+        std::string name = string_at(*package, "name").value_or("");
+        if (name.starts_with('@') && name.find('/') != std::string::npos) {
+            scope = name.substr(1, name.find('/') - 1);
+        }
+    }
+    if (!scope.empty()) {
+        // Only the scope's publish registry: its npmRegistryServer is for fetching.
+        if (auto registry = last_field(configs, "npmScopes", scope, "npmPublishRegistry")) {
+            return *registry;
+        }
+    }
+    for (const char* name : {"npmPublishRegistry", "npmRegistryServer"}) {
+        if (auto registry = last_top_level(configs, name)) {
+            return *registry;
+        }
+    }
+    return "https://registry.yarnpkg.com";
+}
+
+} // namespace feedz
