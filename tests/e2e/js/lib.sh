@@ -12,9 +12,12 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../npm/lib.sh"
 : "${JS_CLIENTS_DIR:?set JS_CLIENTS_DIR to the clients installed by install-clients.sh}"
 
-# require_js_client NAME: the set-up installed it (the fixture runs first under ctest).
+# require_js_client NAME: the set-up installed it (the fixture runs first under ctest). npm
+# itself is not run: node (yarn 1 and pnpm run on it) is what the clients need.
 require_js_client() {
-    require_npm
+    require_tool node
+    require_tool openssl
+    require_tool curl
     [ -x "$JS_CLIENTS_DIR/bin/$1" ] \
         || fail "$1 is not in $JS_CLIENTS_DIR/bin: run the set-up (ctest -R e2e.js.clients_setup) first"
 }
