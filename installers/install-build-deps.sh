@@ -15,7 +15,9 @@ packages=$build_packages
 if [ "${1:-}" = "--tests" ]; then
     packages="$packages $test_packages"
     # npm for the demo and the npm tests, from Debian when there is none at all (a newer one,
-    # as from NodeSource, is kept: Debian's npm package would replace it).
+    # as from NodeSource, is kept: Debian's npm package would replace it). pnpm, yarn 1 and bun
+    # are not apt packages: the test e2e.js.clients_setup installs the pinned ones with this npm
+    # from the npm registry into the build tree.
     if ! command -v npm >/dev/null 2>&1; then
         packages="$packages nodejs npm"
     fi
