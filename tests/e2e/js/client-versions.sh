@@ -5,6 +5,5 @@
 PNPM_VERSION=12.26.0
 YARN1_VERSION=1.22.22
 BUN_VERSION=1.4.5
-# yarn berry (@yarnpkg/cli-dist) is not supported yet (it ignores .npmrc); the set-up fetches it
-# only when asked (install-clients.sh --berry), for the tests that will come with that support.
+# yarn berry (@yarnpkg/cli-dist), which reads .yarnrc.yml instead of .npmrc.
 YARN_BERRY_VERSION=4.18.1

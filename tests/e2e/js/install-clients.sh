@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# install-clients.sh [--berry]: the set-up of the JavaScript client tests (ctest fixture
-# js_clients). Installs the pinned pnpm, yarn 1 and bun (client-versions.sh) from the npm
+# install-clients.sh: the set-up of the JavaScript client tests (ctest fixture js_clients).
+# Installs the pinned pnpm, yarn 1, yarn berry and bun (client-versions.sh) from the npm
 # registry into $JS_CLIENTS_DIR (a directory of the build tree), one directory per client and
 # version, and points $JS_CLIENTS_DIR/bin at them. A client already installed is reused, so
 # only the first run downloads. Never installs globally and never writes to $HOME: npm runs
 # with its cache under $JS_CLIENTS_DIR and an empty user config.
 #
-# --berry also installs yarn berry (@yarnpkg/cli-dist), as $JS_CLIENTS_DIR/bin/yarn-berry.
+# yarn berry (@yarnpkg/cli-dist) is $JS_CLIENTS_DIR/bin/yarn-berry, as yarn 1 is yarn.
 #
 # Exit status: 0 ready, 1 failed (the registry cannot be reached, an install or a client is
 # broken), 77 node or npm is missing.
@@ -93,8 +93,6 @@ link "bun-$BUN_VERSION" bunx
 check pnpm pnpm "$PNPM_VERSION"
 check "yarn 1" yarn "$YARN1_VERSION"
 check bun bun "$BUN_VERSION"
-if [ "${1:-}" = "--berry" ]; then
-    install yarn-berry @yarnpkg/cli-dist "$YARN_BERRY_VERSION"
-    link "yarn-berry-$YARN_BERRY_VERSION" yarn yarn-berry
-    check "yarn berry" yarn-berry "$YARN_BERRY_VERSION"
-fi
+install yarn-berry @yarnpkg/cli-dist "$YARN_BERRY_VERSION"
+link "yarn-berry-$YARN_BERRY_VERSION" yarn yarn-berry
+check "yarn berry" yarn-berry "$YARN_BERRY_VERSION"
