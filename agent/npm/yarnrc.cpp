@@ -308,6 +308,21 @@ std::vector<YarnEntry> YarnRc::entries(std::string_view section) const {
     return result;
 }
 
+std::optional<std::string> YarnRc::top_level(std::string_view name) const {
+    std::optional<std::string> found;
+    for (const auto& line : m_lines) {
+        std::string_view text = line.content.view();
+        if (is_blank(text) || indent_of(text) != 0) {
+            continue;
+        }
+        auto key = parse_key_line(text);
+        if (key && key->key == name && !key->rest.empty()) {
+            found = scalar_value(key->rest);
+        }
+    }
+    return found;
+}
+
 bool YarnRc::has_section(std::string_view section) const {
     return find_section(section).has_value();
 }

@@ -71,6 +71,9 @@ public:
                 std::string_view written,
                 bool drop_empty_section);
 
+    // The value of the top-level scalar `name` ("npmRegistryServer"), if the file sets one.
+    std::optional<std::string> top_level(std::string_view name) const;
+
     // Whether the top-level key `section` is in the file.
     bool has_section(std::string_view section) const;
 
