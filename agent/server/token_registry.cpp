@@ -18,6 +18,14 @@ bool same_metadata(const TokenInfo& a, const TokenInfo& b) {
            && a.expires == b.expires && a.created == b.created && a.disabled == b.disabled;
 }
 
+constexpr std::chrono::milliseconds k_unlocked_verdict_lifetime{100};
+
+std::int64_t steady_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 } // namespace
 
 TokenRegistry::TokenRegistry(SecretStore& store)
@@ -72,20 +80,37 @@ Result<void> TokenRegistry::recover_locked() {
     return refresh_locked();
 }
 
+bool TokenRegistry::unlocked_recently() {
+    std::int64_t now = steady_now_ns();
+    std::int64_t verified = m_unlocked_at_ns.load();
+    if (verified != 0
+        && now - verified
+               < std::chrono::duration_cast<std::chrono::nanoseconds>(k_unlocked_verdict_lifetime)
+                     .count()) {
+        return true;
+    }
+    if (!m_store.check_unlocked()) {
+        return false;
+    }
+    m_unlocked_at_ns.store(now);
+    return true;
+}
+
 Result<TokenLookup> TokenRegistry::lookup(std::string_view url,
                                           Operation operation,
                                           Date today,
                                           std::optional<std::string_view> only_name) {
     // Before the cache serves a token, the store confirms it is still unlocked (for the
-    // keychain: one D-Bus property read). Waiting for the Secret Service's PropertiesChanged
-    // signal instead would need a GLib main loop in the agent and would still race with a
-    // look-up made right after the lock.
+    // keychain: one D-Bus property read), at most every 100 ms. Waiting for the Secret
+    // Service's PropertiesChanged signal instead would need a GLib main loop in the agent and
+    // would still race with a look-up made right after the lock.
     {
         std::shared_lock lock(m_mutex);
-        if (!m_error && m_store.check_unlocked()) {
+        if (!m_error && unlocked_recently()) {
             return m_tokens.lookup(url, operation, today, only_name);
         }
     }
+    m_unlocked_at_ns.store(0);
     std::unique_lock lock(m_mutex);
     if (m_error) {
         FEEDZ_TRY(recover_locked());

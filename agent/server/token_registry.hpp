@@ -4,7 +4,9 @@
 #include <agent/core/token_set.hpp>
 #include <agent/store/secret_store.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -57,11 +59,20 @@ private:
     // noticed without hammering a broken one.
     Result<void> recover_locked();
 
+    // Whether the store said it was unlocked within k_unlocked_verdict_lifetime, asking it
+    // again when that verdict is older. Called under the shared lock.
+    bool unlocked_recently();
+
     SecretStore& m_store;
     mutable std::shared_mutex m_mutex;
     TokenSet m_tokens;
     std::optional<Error> m_error;
     std::chrono::steady_clock::time_point m_last_attempt{};
+    // When the store last said it was unlocked (steady clock, in ns; 0: not since the last
+    // failure). Asking is a D-Bus round trip for the keychain, about ten times a cached
+    // look-up, so a verdict serves the look-ups of the next 100 ms: a lock takes effect
+    // within that.
+    std::atomic<std::int64_t> m_unlocked_at_ns{0};
 };
 
 } // namespace feedz

@@ -18,8 +18,10 @@ if [ "${1:-}" = locked-inside ]; then
     gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
         --method org.freedesktop.Secret.Service.Lock \
         "['/org/freedesktop/secrets/collection/login']" >/dev/null
-    # Right after the lock, before anything else made the agent read the keychain: the token
-    # it had cached is not handed out.
+    # A tenth of a second after the lock (the agent asks the keychain at most that often),
+    # before anything else made the agent read the keychain: the token it had cached is not
+    # handed out.
+    sleep 0.2
     expect_exit 1 "$FEEDZ_PROBE" get https://f.feedz.io/acme/pkgs/npm/ read
     expect_eq "$(jq -r .error.code <<<"$OUT")" "store_locked" "look-up right after locking"
     login_with "$REFUSED_TOKEN" --feed acme/pkgs --name refused
