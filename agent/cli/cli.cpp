@@ -76,7 +76,8 @@ int dispatch(int argc, char** argv) {
             std::printf("%s", std::string(command->help).c_str());
             return k_exit_ok;
         }
-        return command->run(*arguments, argv);
+        auto status = command->run(*arguments, argv);
+        return status ? *status : report(status.error());
     }
     return report(
         make_error(Errc::invalid_argument,

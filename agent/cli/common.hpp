@@ -18,7 +18,9 @@ struct Command {
     std::string_view summary;
     std::string_view help; // usage line(s) and options, shown by `COMMAND --help`
     std::vector<OptionSpec> options;
-    int (*run)(Arguments& arguments, char** argv);
+    // The exit code when the command ran to its end (exec's is its child's), or the error
+    // that stopped it, which cli.cpp reports.
+    Result<int> (*run)(Arguments& arguments, char** argv);
 };
 
 // Connects to the agent, starting one if none runs.

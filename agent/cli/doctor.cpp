@@ -424,9 +424,9 @@ int Doctor::run(bool json) {
     return failed ? k_exit_failure : k_exit_ok;
 }
 
-int run_doctor(Arguments& arguments, char**) {
+Result<int> run_doctor(Arguments& arguments, char**) {
     if (!arguments.positional().empty()) {
-        return report(make_error(Errc::invalid_argument, "doctor takes no arguments"));
+        return make_error(Errc::invalid_argument, "doctor takes no arguments");
     }
     Doctor doctor;
     return doctor.run(arguments.has("json"));

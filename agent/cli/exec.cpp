@@ -31,39 +31,40 @@ std::string current_directory() {
     return ::getcwd(buffer, sizeof(buffer)) != nullptr ? std::string(buffer) : std::string(".");
 }
 
-int run_exec(Arguments& arguments, char**) {
+Result<int> run_exec(Arguments& arguments, char**) {
     const auto& command = arguments.positional();
     if (command.empty()) {
-        return report(make_error(Errc::invalid_argument,
-                                 "exec needs a command: feedz-agent exec [--feed FEED]... -- "
-                                 "npm install"));
+        return make_error(Errc::invalid_argument,
+                          "exec needs a command: feedz-agent exec [--feed FEED]... -- "
+                          "npm install");
     }
     std::vector<Feed> feeds;
     for (const auto& text : arguments.values("feed")) {
         auto feed = parse_feed(text);
         if (!feed) {
-            return report(feed.error());
+            return feed.error();
         }
         add_feed(feeds, *feed);
     }
     NpmEnvironment environment = NpmEnvironment::current();
     auto program = find_program(command.front(), environment.get("PATH").value_or(k_default_path));
     if (!program) {
-        std::fprintf(stderr,
-                     "feedz-agent: error: %s: command not found (not on PATH)\n",
-                     command.front().c_str());
-        return k_exit_not_found;
+        Error error =
+            make_error(Errc::not_found, command.front() + ": command not found (not on PATH)");
+        error.exit_code = k_exit_not_found;
+        return error;
     }
     if (::access(program->c_str(), X_OK) != 0) {
-        std::fprintf(stderr, "feedz-agent: error: %s: not executable\n", program->c_str());
-        return k_exit_not_executable;
+        Error error = make_error(Errc::permission_denied, *program + ": not executable");
+        error.exit_code = k_exit_not_executable;
+        return error;
     }
 
     std::string cwd = current_directory();
     std::string home = home_directory();
     auto configs = load_npm_configs(cwd, environment, home);
     if (!configs) {
-        return report(configs.error());
+        return configs.error();
     }
     NpmCommandPlan plan = plan_npm_command(command);
     std::optional<std::string> target;
@@ -79,19 +80,19 @@ int run_exec(Arguments& arguments, char**) {
     {
         auto agent = connect_agent();
         if (!agent) {
-            return report(agent.error());
+            return agent.error();
         }
         if (feeds.empty()) {
             auto tokens = agent->list();
             if (!tokens) {
-                return report(tokens.error());
+                return tokens.error();
             }
             feeds = discover_npm_feeds(*tokens, *configs, environment);
         }
         auto collected =
             collect_npm_credentials(*agent, feeds, plan, target, arguments.has("feed"));
         if (!collected) {
-            return report(collected.error());
+            return collected.error();
         }
         credentials = std::move(*collected);
         NuGetCredentialOptions nuget_options;
@@ -102,7 +103,7 @@ int run_exec(Arguments& arguments, char**) {
         auto nuget = nuget_credential_variables(
             *agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
         if (!nuget) {
-            return report(nuget.error());
+            return nuget.error();
         }
         nuget_variables = std::move(*nuget);
     } // the agent's socket is closed before the command starts
@@ -114,7 +115,7 @@ int run_exec(Arguments& arguments, char**) {
     if (!credentials.empty()) {
         auto created = EphemeralNpmrc::create(merged_npm_userconfig(configs->user, credentials));
         if (!created) {
-            return report(created.error());
+            return created.error();
         }
         userconfig.emplace(std::move(*created));
         userconfig_variable = "NPM_CONFIG_USERCONFIG=" + userconfig->path();
@@ -154,7 +155,7 @@ int run_exec(Arguments& arguments, char**) {
 
     auto status = run_child(*program, command, child_environment);
     if (!status) {
-        return report(status.error());
+        return status.error();
     }
     return *status;
 }

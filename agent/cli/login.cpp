@@ -189,33 +189,33 @@ Result<void> register_feeds(const LoginRequest& request,
     return npm;
 }
 
-int run_login(Arguments& arguments, char** argv) {
+Result<int> run_login(Arguments& arguments, char** argv) {
     auto request = parse_request(arguments);
     if (!request) {
-        return report(request.error());
+        return request.error();
     }
     auto secret = read_token(arguments, argv);
     if (!secret) {
-        return report(secret.error());
+        return secret.error();
     }
     if (auto valid = validate_token(secret->view()); !valid) {
-        return report(valid.error());
+        return valid.error();
     }
     request->info.prefix = token_prefix(secret->view());
     bool verify = !arguments.has("no-verify") && !request->feeds.empty();
     if (verify) {
         if (auto verified = verify_token(*request, *secret, arguments); !verified) {
-            return report(verified.error());
+            return verified.error();
         }
     }
 
     auto agent = connect_agent();
     if (!agent) {
-        return report(agent.error());
+        return agent.error();
     }
     auto stored = agent->store(request->info, *secret);
     if (!stored) {
-        return report(stored.error());
+        return stored.error();
     }
     const TokenInfo& info = request->info;
     std::printf("Stored token '%s' (%s) in the %s store for %s.\n",
@@ -248,11 +248,11 @@ int run_login(Arguments& arguments, char** argv) {
         std::printf("%s\n", note.c_str());
     }
     if (!registered) {
-        report(registered.error());
-        std::fprintf(stderr,
-                     "feedz-agent: the token is stored, but the feed was not registered; fix "
-                     "the above and run the same login again to finish the configuration\n");
-        return k_exit_failure;
+        Error error = registered.error();
+        error.hint = "the token is stored, but the feed was not registered; fix the above and "
+                     "run the same login again to finish the configuration";
+        error.exit_code = k_exit_failure;
+        return error;
     }
     return k_exit_ok;
 }
