@@ -15,7 +15,6 @@
 #include <agent/nuget/nuget_config.hpp>
 #include <agent/util/process.hpp>
 
-#include <limits.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,12 +25,7 @@ namespace {
 
 constexpr std::string_view k_default_path = "/usr/local/bin:/usr/bin:/bin";
 
-std::string current_directory() {
-    char buffer[PATH_MAX];
-    return ::getcwd(buffer, sizeof(buffer)) != nullptr ? std::string(buffer) : std::string(".");
-}
-
-Result<int> run_exec(Arguments& arguments, char**) {
+Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     const auto& command = arguments.positional();
     if (command.empty()) {
         return make_error(Errc::invalid_argument,
@@ -60,7 +54,7 @@ Result<int> run_exec(Arguments& arguments, char**) {
         return error;
     }
 
-    std::string cwd = current_directory();
+    std::string cwd = context.environment.current_directory();
     std::string home = home_directory();
     auto configs = load_npm_configs(cwd, environment, home);
     if (!configs) {
@@ -78,19 +72,19 @@ Result<int> run_exec(Arguments& arguments, char**) {
         return environment.get(name).has_value();
     };
     {
-        auto agent = connect_agent();
-        if (!agent) {
-            return agent.error();
+        auto connected = context.connect_agent();
+        if (!connected) {
+            return connected.error();
         }
+        Agent& agent = **connected;
         if (feeds.empty()) {
-            auto tokens = agent->list();
+            auto tokens = agent.list();
             if (!tokens) {
                 return tokens.error();
             }
             feeds = discover_npm_feeds(*tokens, *configs, environment);
         }
-        auto collected =
-            collect_npm_credentials(*agent, feeds, plan, target, arguments.has("feed"));
+        auto collected = collect_npm_credentials(agent, feeds, plan, target, arguments.has("feed"));
         if (!collected) {
             return collected.error();
         }
@@ -101,7 +95,7 @@ Result<int> run_exec(Arguments& arguments, char**) {
         }
         nuget_options.for_msbuild = arguments.has("nuget-env");
         auto nuget = nuget_credential_variables(
-            *agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
+            agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
         if (!nuget) {
             return nuget.error();
         }

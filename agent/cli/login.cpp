@@ -189,7 +189,7 @@ Result<void> register_feeds(const LoginRequest& request,
     return npm;
 }
 
-Result<int> run_login(Arguments& arguments, char** argv) {
+Result<int> run_login(const Context& context, Arguments& arguments, char** argv) {
     auto request = parse_request(arguments);
     if (!request) {
         return request.error();
@@ -209,11 +209,12 @@ Result<int> run_login(Arguments& arguments, char** argv) {
         }
     }
 
-    auto agent = connect_agent();
-    if (!agent) {
-        return agent.error();
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
-    auto stored = agent->store(request->info, *secret);
+    Agent& agent = **connected;
+    auto stored = agent.store(request->info, *secret);
     if (!stored) {
         return stored.error();
     }
@@ -221,7 +222,7 @@ Result<int> run_login(Arguments& arguments, char** argv) {
     std::printf("Stored token '%s' (%s) in the %s store for %s.\n",
                 info.name.c_str(),
                 info.display().c_str(),
-                agent->greeting().store.c_str(),
+                agent.greeting().store.c_str(),
                 describe_scopes(info.scopes).c_str());
     if (verify) {
         std::printf("The feed accepted the token.\n");

@@ -17,7 +17,7 @@ namespace {
 
 // The agent itself is feedz-agentd, next to this program: the process that holds the tokens
 // maps no HTTP, XML or TLS code, and stays small.
-Result<int> run_serve(Arguments& arguments, char** argv) {
+Result<int> run_serve(const Context&, Arguments& arguments, char** argv) {
     std::string daemon = program_beside_own_executable("feedz-agentd");
     if (::access(daemon.c_str(), X_OK) != 0) {
         return make_error(Errc::agent_unavailable,
@@ -31,21 +31,22 @@ Result<int> run_serve(Arguments& arguments, char** argv) {
     return make_error(Errc::agent_unavailable, "cannot run " + daemon + ": " + errno_text(errno));
 }
 
-Result<int> run_stop(Arguments& arguments, char**) {
+Result<int> run_stop(const Context& context, Arguments& arguments, char**) {
     if (!arguments.positional().empty()) {
         return make_error(Errc::invalid_argument, "stop takes no arguments");
     }
     std::string socket_path = agent_socket_path();
-    auto agent = connect_to_running_agent(socket_path);
-    if (!agent) {
-        if (agent.error().code == Errc::agent_unavailable) {
+    auto connected = context.connect_running_agent();
+    if (!connected) {
+        if (connected.error().code == Errc::agent_unavailable) {
             std::printf("No agent is running.\n");
             return k_exit_ok;
         }
-        return agent.error();
+        return connected.error();
     }
-    long pid = agent->greeting().pid;
-    if (auto stopped = agent->stop(); !stopped) {
+    Agent& agent = **connected;
+    long pid = agent.greeting().pid;
+    if (auto stopped = agent.stop(); !stopped) {
         return stopped.error();
     }
     // The agent holds its lock until it has exited: once we get it, it is gone.

@@ -74,16 +74,17 @@ void print_table(const std::vector<TokenInfo>& tokens, Date today) {
     }
 }
 
-Result<int> run_list(Arguments& arguments, char**) {
+Result<int> run_list(const Context& context, Arguments& arguments, char**) {
     if (!arguments.positional().empty()) {
         return make_error(Errc::invalid_argument,
                           "list takes no arguments; see `feedz-agent list --help`");
     }
-    auto agent = connect_agent();
-    if (!agent) {
-        return agent.error();
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
-    auto tokens = agent->list();
+    Agent& agent = **connected;
+    auto tokens = agent.list();
     if (!tokens) {
         return tokens.error();
     }
@@ -97,7 +98,7 @@ Result<int> run_list(Arguments& arguments, char**) {
             entry["expires_in_days"] = days ? nlohmann::json(*days) : nlohmann::json(nullptr);
             list.push_back(std::move(entry));
         }
-        nlohmann::json output = {{"store", agent->greeting().store}, {"tokens", std::move(list)}};
+        nlohmann::json output = {{"store", agent.greeting().store}, {"tokens", std::move(list)}};
         std::printf("%s\n", output.dump(2).c_str());
         return k_exit_ok;
     }
@@ -156,7 +157,7 @@ Result<void> unregister_tokens(const std::vector<std::string>& names) {
     return npm;
 }
 
-Result<int> run_logout(Arguments& arguments, char**) {
+Result<int> run_logout(const Context& context, Arguments& arguments, char**) {
     bool all = arguments.has("all");
     if (all && !arguments.positional().empty()) {
         return make_error(Errc::invalid_argument, "give a NAME or --all, not both");
@@ -169,16 +170,17 @@ Result<int> run_logout(Arguments& arguments, char**) {
         }
         name = *single;
     }
-    auto agent = connect_agent();
-    if (!agent) {
-        return agent.error();
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
+    Agent& agent = **connected;
     if (all) {
-        auto tokens = agent->list();
+        auto tokens = agent.list();
         if (!tokens) {
             return tokens.error();
         }
-        auto erased = agent->erase_all();
+        auto erased = agent.erase_all();
         if (!erased) {
             return erased.error();
         }
@@ -193,7 +195,7 @@ Result<int> run_logout(Arguments& arguments, char**) {
         }
         return k_exit_ok;
     }
-    auto erased = agent->erase(*name);
+    auto erased = agent.erase(*name);
     if (!erased) {
         return erased.error();
     }
@@ -212,16 +214,17 @@ Result<int> run_logout(Arguments& arguments, char**) {
     return k_exit_ok;
 }
 
-Result<int> set_disabled(Arguments& arguments, bool disabled) {
+Result<int> set_disabled(const Context& context, Arguments& arguments, bool disabled) {
     auto name = single_name(arguments, disabled ? "disable" : "enable");
     if (!name) {
         return name.error();
     }
-    auto agent = connect_agent();
-    if (!agent) {
-        return agent.error();
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
-    auto info = agent->set_disabled(*name, disabled);
+    Agent& agent = **connected;
+    auto info = agent.set_disabled(*name, disabled);
     if (!info) {
         return info.error();
     }
@@ -241,12 +244,12 @@ Result<int> set_disabled(Arguments& arguments, bool disabled) {
     return k_exit_ok;
 }
 
-Result<int> run_enable(Arguments& arguments, char**) {
-    return set_disabled(arguments, false);
+Result<int> run_enable(const Context& context, Arguments& arguments, char**) {
+    return set_disabled(context, arguments, false);
 }
 
-Result<int> run_disable(Arguments& arguments, char**) {
-    return set_disabled(arguments, true);
+Result<int> run_disable(const Context& context, Arguments& arguments, char**) {
+    return set_disabled(context, arguments, true);
 }
 
 } // namespace
