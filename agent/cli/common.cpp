@@ -28,6 +28,7 @@ const Context& process_context() {
             return owned(AgentClient::connect(options));
         },
         [] { return owned(connect_to_running_agent(agent_socket_path())); },
+        probe_feed,
     };
     return context;
 }

@@ -3,6 +3,7 @@
 
 #include <agent/core/environment.hpp>
 #include <agent/ipc/agent.hpp>
+#include <agent/net/feed_probe.hpp>
 #include <agent/util/arguments.hpp>
 #include <agent/util/report.hpp>
 #include <agent/util/result.hpp>
@@ -23,6 +24,8 @@ struct Context {
     std::function<Result<std::unique_ptr<Agent>>()> connect_agent;
     // Connects to the agent that runs; Errc::agent_unavailable when none does.
     std::function<Result<std::unique_ptr<Agent>>()> connect_running_agent;
+    // Asks a feed what it makes of a token (login's check, doctor's).
+    FeedProbe probe;
 };
 
 // The process's environment and the agent at agent_socket_path().

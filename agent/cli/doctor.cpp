@@ -226,7 +226,7 @@ void Doctor::check_token_against_feed(Agent& agent, const TokenInfo& token, cons
     if (!lookup->token) {
         return; // disabled or expired: reported from its state already
     }
-    judge_answer(who, relogin, feed, probe_with_token(feed.nuget_url(), lookup->secret));
+    judge_answer(who, relogin, feed, m_context.probe(feed.nuget_url(), lookup->secret));
 }
 
 void Doctor::check_tokens(Agent& agent) {
@@ -315,7 +315,7 @@ void Doctor::check_environment_tokens() {
             judge_answer(who,
                          "update " + info.name,
                          *feed,
-                         probe_with_token(feed->nuget_url(), *tokens->secret(info.name)));
+                         m_context.probe(feed->nuget_url(), *tokens->secret(info.name)));
         }
     }
 }

@@ -124,12 +124,15 @@ std::string describe_scopes(const std::vector<std::string>& scopes) {
 // Asks the feed whether it takes the token, the way npm or NuGet will: nothing is stored when
 // the feed says no. One request per feed: the token rules are the feed's, whichever protocol
 // asks, so npm's whoami when npm will use the token, else the NuGet service index.
-Result<void>
-verify_token(const LoginRequest& request, const SecretString& secret, const Arguments& arguments) {
+Result<void> verify_token(const Context& context,
+                          const LoginRequest& request,
+                          const SecretString& secret,
+                          const Arguments& arguments) {
     bool npm = npm_wanted(arguments);
     for (const Feed& feed : request.feeds) {
         std::string url = npm ? feed.npm_url() + "-/whoami" : feed.nuget_url();
-        auto answer = npm ? probe_npm_registry(feed, secret) : probe_with_token(url, secret);
+        auto answer =
+            npm ? probe_npm_registry(feed, secret, context.probe) : context.probe(url, secret);
         if (!answer) {
             return make_error(Errc::io_error,
                               "cannot check the token against " + feed.root + ": "
@@ -204,7 +207,7 @@ Result<int> run_login(const Context& context, Arguments& arguments, char** argv)
     request->info.prefix = token_prefix(secret->view());
     bool verify = !arguments.has("no-verify") && !request->feeds.empty();
     if (verify) {
-        if (auto verified = verify_token(*request, *secret, arguments); !verified) {
+        if (auto verified = verify_token(context, *request, *secret, arguments); !verified) {
             return verified.error();
         }
     }

@@ -6,10 +6,11 @@
 
 namespace feedz {
 
-Result<ProbeAnswer> probe_npm_registry(const Feed& feed, const SecretString& token) {
-    auto answer = probe_with_token(feed.npm_url() + "-/whoami", token);
+Result<ProbeAnswer>
+probe_npm_registry(const Feed& feed, const SecretString& token, const FeedProbe& probe) {
+    auto answer = probe(feed.npm_url() + "-/whoami", token);
     if (answer && answer->status == 404) {
-        return probe_with_token(feed.nuget_url(), token);
+        return probe(feed.nuget_url(), token);
     }
     return answer;
 }

@@ -10,12 +10,17 @@
 #include <string>
 #include <vector>
 
-// A command line run against a FakeAgent and a FakeEnvironment. With `agent_running` false,
-// no agent answers and none can be started (Errc::agent_unavailable).
+// A command line run against a FakeAgent, a FakeEnvironment and a feed that answers every
+// request with `feed_status`. With `agent_running` false, no agent answers and none can be
+// started (Errc::agent_unavailable).
 struct FakeContext {
     FakeEnvironment environment;
     FakeAgent agent;
     bool agent_running = true;
+    int feed_status = 200;
+    std::string feed_reason = "OK";
+    std::vector<std::string> probed; // each URL the feed was asked, with its token
+    std::vector<std::string> probed_tokens;
 
     feedz::Result<std::unique_ptr<feedz::Agent>> connect() {
         if (!agent_running) {
@@ -26,11 +31,16 @@ struct FakeContext {
 
     // Runs `feedz-agent ARGS...` and returns its exit code.
     int run(std::initializer_list<std::string> arguments) {
-        feedz::cli::Context context{environment,
-                                    [this] { return connect(); },
-                                    [this] {
-                                        return connect();
-                                    }};
+        feedz::cli::Context context{
+            environment,
+            [this] { return connect(); },
+            [this] { return connect(); },
+            [this](const std::string& url, const feedz::SecretString& token) {
+                probed.push_back(url);
+                probed_tokens.emplace_back(token.view());
+                return feedz::Result<feedz::ProbeAnswer>(
+                    feedz::ProbeAnswer{feed_status, feed_reason, std::nullopt});
+            }};
         std::vector<std::string> storage{"feedz-agent"};
         storage.insert(storage.end(), arguments.begin(), arguments.end());
         std::vector<char*> argv;

@@ -103,6 +103,34 @@ TEST_CASE("doctor: a disabled token is a failure and is not sent to its feed") {
     }
 }
 
+TEST_CASE("doctor: a token the feed rejects is a failure with the way to replace it") {
+    FakeContext fake;
+    fake.agent.add(token("laptop", false), "T-abcdefghijklmnopqrstuvwxyz0123");
+    fake.feed_status = 401;
+    fake.feed_reason = "Unauthorized";
+
+    Report report = doctor(fake);
+    CHECK(report.exit_code == k_exit_failure);
+    CHECK(fake.probed == std::vector<std::string>{"https://f.feedz.io/acme/pkgs/nuget/index.json"});
+    CHECK(report.of("token")
+          == std::vector<std::string>{
+              "info: 'laptop' (T-abcde…): read access: restores and installs only; publishing "
+              "(npm publish, dotnet nuget push) needs a read-write token (feedz-agent login "
+              "--access read-write)",
+              "fail: 'laptop' (T-abcde…): Feedz rejected it at https://f.feedz.io/acme/pkgs/ (401 "
+              "Unauthorized): it was deactivated, expired or revoked"});
+}
+
+TEST_CASE("doctor: a token the feed accepts is reported as accepted") {
+    FakeContext fake;
+    fake.agent.add(token("laptop", false), "T-abcdefghijklmnopqrstuvwxyz0123");
+
+    Report report = doctor(fake);
+    auto tokens = report.of("token");
+    REQUIRE(tokens.size() == 2);
+    CHECK(tokens.back() == "ok: 'laptop' (T-abcde…): accepted by https://f.feedz.io/acme/pkgs/");
+}
+
 TEST_CASE("doctor: with FEEDZ_PAT set, the agent is not asked") {
     FakeContext fake;
     fake.agent_running = false;
