@@ -50,7 +50,7 @@ void print_help() {
                 "77 keychain locked or permission denied\n");
 }
 
-int dispatch(int argc, char** argv) {
+int dispatch(const Context& context, int argc, char** argv) {
     if (argc < 2) {
         print_help();
         return k_exit_usage;
@@ -76,7 +76,8 @@ int dispatch(int argc, char** argv) {
             std::printf("%s", std::string(command->help).c_str());
             return k_exit_ok;
         }
-        return command->run(*arguments, argv);
+        auto status = command->run(context, *arguments, argv);
+        return status ? *status : report(status.error());
     }
     return report(
         make_error(Errc::invalid_argument,
@@ -86,8 +87,12 @@ int dispatch(int argc, char** argv) {
 } // namespace
 
 int run(int argc, char** argv) {
+    return run(process_context(), argc, argv);
+}
+
+int run(const Context& context, int argc, char** argv) {
     try {
-        return dispatch(argc, argv);
+        return dispatch(context, argc, argv);
     } catch (const std::exception& error) {
         return report(make_error(Errc::internal, std::string("internal error: ") + error.what()));
     } catch (...) {

@@ -1,16 +1,35 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <agent/ipc/client.hpp>
+#include <agent/core/environment.hpp>
+#include <agent/ipc/agent.hpp>
+#include <agent/net/feed_probe.hpp>
 #include <agent/util/arguments.hpp>
 #include <agent/util/report.hpp>
 #include <agent/util/result.hpp>
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace feedz::cli {
+
+// What the commands reach outside themselves: cli::run() gives them the process's own, their
+// unit tests fakes (tests/unit/support/).
+struct Context {
+    const Environment& environment;
+    // Connects to the agent, starting one if none runs.
+    std::function<Result<std::unique_ptr<Agent>>()> connect_agent;
+    // Connects to the agent that runs; Errc::agent_unavailable when none does.
+    std::function<Result<std::unique_ptr<Agent>>()> connect_running_agent;
+    // Asks a feed what it makes of a token (login's check, doctor's).
+    FeedProbe probe;
+};
+
+// The process's environment and the agent at agent_socket_path().
+const Context& process_context();
 
 // One command of the command line.
 struct Command {
@@ -18,11 +37,10 @@ struct Command {
     std::string_view summary;
     std::string_view help; // usage line(s) and options, shown by `COMMAND --help`
     std::vector<OptionSpec> options;
-    int (*run)(Arguments& arguments, char** argv);
+    // The exit code when the command ran to its end (exec's is its child's), or the error
+    // that stopped it, which cli.cpp reports.
+    Result<int> (*run)(const Context& context, Arguments& arguments, char** argv);
 };
-
-// Connects to the agent, starting one if none runs.
-Result<AgentClient> connect_agent();
 
 // The command tables of each file, assembled by cli.cpp.
 const Command& login_command();

@@ -78,6 +78,9 @@ std::optional<Feed> feed_of_scope(const std::string& scope) {
 
 class Doctor {
 public:
+    explicit Doctor(const Context& context)
+        : m_context(context) {}
+
     int run(bool json);
 
 private:
@@ -85,11 +88,11 @@ private:
         m_checks.push_back({std::move(area), status, std::move(message), std::move(fix)});
     }
 
-    std::optional<AgentClient> check_agent();
+    std::unique_ptr<Agent> check_agent();
     // False when the keychain cannot be read (then the tokens cannot be checked).
-    bool check_keychain(AgentClient& agent);
-    void check_tokens(AgentClient& agent);
-    void check_token_against_feed(AgentClient& agent, const TokenInfo& token, const Feed& feed);
+    bool check_keychain(Agent& agent);
+    void check_tokens(Agent& agent);
+    void check_token_against_feed(Agent& agent, const TokenInfo& token, const Feed& feed);
     void check_environment_tokens();
     void judge_answer(const std::string& who,
                       const std::string& relogin,
@@ -99,19 +102,20 @@ private:
     void check_npm();
     void check_clock();
 
+    const Context& m_context;
     std::vector<Check> m_checks;
     std::vector<Feed> m_feeds; // every feed a token is for
     std::vector<std::chrono::system_clock::time_point> m_feed_dates;
     bool m_any_token = false;
 };
 
-std::optional<AgentClient> Doctor::check_agent() {
+std::unique_ptr<Agent> Doctor::check_agent() {
     std::string socket = agent_socket_path();
     std::string directory = parent_directory(socket);
-    auto agent = connect_to_running_agent(socket);
+    auto agent = m_context.connect_running_agent();
     bool started = false;
     if (!agent) {
-        agent = connect_agent();
+        agent = m_context.connect_agent();
         started = true;
     }
     if (!agent) {
@@ -119,7 +123,7 @@ std::optional<AgentClient> Doctor::check_agent() {
             Status::failure,
             agent.error().message,
             "see the message; `feedz-agent serve --foreground` shows why it cannot start");
-        return std::nullopt;
+        return nullptr;
     }
 
     struct stat st {};
@@ -139,7 +143,7 @@ std::optional<AgentClient> Doctor::check_agent() {
             "the socket " + socket + " has mode " + octal_mode(st.st_mode),
             "chmod 600 " + socket);
     }
-    const Greeting& greeting = agent->greeting();
+    const Greeting& greeting = (*agent)->greeting();
     add("agent",
         Status::ok,
         std::string(started ? "started on demand" : "running") + " (pid "
@@ -148,7 +152,7 @@ std::optional<AgentClient> Doctor::check_agent() {
     return std::move(*agent);
 }
 
-bool Doctor::check_keychain(AgentClient& agent) {
+bool Doctor::check_keychain(Agent& agent) {
     // list() makes the agent read the store now, so a keychain locked a moment ago shows.
     auto tokens = agent.list();
     auto status = agent.status();
@@ -211,9 +215,7 @@ void Doctor::judge_answer(const std::string& who,
     }
 }
 
-void Doctor::check_token_against_feed(AgentClient& agent,
-                                      const TokenInfo& token,
-                                      const Feed& feed) {
+void Doctor::check_token_against_feed(Agent& agent, const TokenInfo& token, const Feed& feed) {
     std::string who = "'" + token.name + "' (" + token.display() + ")";
     std::string relogin = "feedz-agent login --name " + token.name + " --feed " + feed.root;
     auto lookup = agent.get(feed.nuget_url(), Operation::read, token.name);
@@ -224,10 +226,10 @@ void Doctor::check_token_against_feed(AgentClient& agent,
     if (!lookup->token) {
         return; // disabled or expired: reported from its state already
     }
-    judge_answer(who, relogin, feed, probe_with_token(feed.nuget_url(), lookup->secret));
+    judge_answer(who, relogin, feed, m_context.probe(feed.nuget_url(), lookup->secret));
 }
 
-void Doctor::check_tokens(AgentClient& agent) {
+void Doctor::check_tokens(Agent& agent) {
     auto tokens = agent.list();
     if (!tokens) {
         add("token", Status::failure, tokens.error().message);
@@ -290,10 +292,10 @@ void Doctor::check_tokens(AgentClient& agent) {
 }
 
 void Doctor::check_environment_tokens() {
-    if (!get_env(k_env_pat) && !get_env(k_env_credentials)) {
+    if (!m_context.environment.get(k_env_pat) && !m_context.environment.get(k_env_credentials)) {
         return;
     }
-    auto tokens = env_credentials_from_environment();
+    auto tokens = env_credentials_from_environment(m_context.environment);
     if (!tokens) {
         add("environment",
             Status::failure,
@@ -313,7 +315,7 @@ void Doctor::check_environment_tokens() {
             judge_answer(who,
                          "update " + info.name,
                          *feed,
-                         probe_with_token(feed->nuget_url(), *tokens->secret(info.name)));
+                         m_context.probe(feed->nuget_url(), *tokens->secret(info.name)));
         }
     }
 }
@@ -376,8 +378,9 @@ void Doctor::check_clock() {
 int Doctor::run(bool json) {
     // With tokens in the environment (CI) the plugin asks nothing else: neither agent nor
     // keychain is needed, and neither is checked.
-    bool environment_only = get_env(k_env_pat) || get_env(k_env_credentials);
-    std::optional<AgentClient> agent;
+    bool environment_only =
+        m_context.environment.get(k_env_pat) || m_context.environment.get(k_env_credentials);
+    std::unique_ptr<Agent> agent;
     if (environment_only) {
         add("agent",
             Status::info,
@@ -394,8 +397,8 @@ int Doctor::run(bool json) {
     if (!m_any_token && tokens_known) {
         add("token", Status::failure, "no tokens stored", "feedz-agent login --feed org/repo");
     }
-    add_nuget(nuget_plugin_findings());
-    add_nuget(nuget_source_findings(agent ? &*agent : nullptr));
+    add_nuget(nuget_plugin_findings(m_context.environment));
+    add_nuget(nuget_source_findings(agent.get()));
     check_npm();
     check_clock();
 
@@ -424,11 +427,11 @@ int Doctor::run(bool json) {
     return failed ? k_exit_failure : k_exit_ok;
 }
 
-int run_doctor(Arguments& arguments, char**) {
+Result<int> run_doctor(const Context& context, Arguments& arguments, char**) {
     if (!arguments.positional().empty()) {
-        return report(make_error(Errc::invalid_argument, "doctor takes no arguments"));
+        return make_error(Errc::invalid_argument, "doctor takes no arguments");
     }
-    Doctor doctor;
+    Doctor doctor(context);
     return doctor.run(arguments.has("json"));
 }
 

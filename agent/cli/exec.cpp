@@ -16,7 +16,6 @@
 #include <agent/nuget/nuget_config.hpp>
 #include <agent/util/process.hpp>
 
-#include <limits.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,44 +26,40 @@ namespace {
 
 constexpr std::string_view k_default_path = "/usr/local/bin:/usr/bin:/bin";
 
-std::string current_directory() {
-    char buffer[PATH_MAX];
-    return ::getcwd(buffer, sizeof(buffer)) != nullptr ? std::string(buffer) : std::string(".");
-}
-
-int run_exec(Arguments& arguments, char**) {
+Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     const auto& command = arguments.positional();
     if (command.empty()) {
-        return report(make_error(Errc::invalid_argument,
-                                 "exec needs a command: feedz-agent exec [--feed FEED]... -- "
-                                 "npm install"));
+        return make_error(Errc::invalid_argument,
+                          "exec needs a command: feedz-agent exec [--feed FEED]... -- "
+                          "npm install");
     }
     std::vector<Feed> feeds;
     for (const auto& text : arguments.values("feed")) {
         auto feed = parse_feed(text);
         if (!feed) {
-            return report(feed.error());
+            return feed.error();
         }
         add_feed(feeds, *feed);
     }
     NpmEnvironment environment = NpmEnvironment::current();
     auto program = find_program(command.front(), environment.get("PATH").value_or(k_default_path));
     if (!program) {
-        std::fprintf(stderr,
-                     "feedz-agent: error: %s: command not found (not on PATH)\n",
-                     command.front().c_str());
-        return k_exit_not_found;
+        Error error =
+            make_error(Errc::not_found, command.front() + ": command not found (not on PATH)");
+        error.exit_code = k_exit_not_found;
+        return error;
     }
     if (::access(program->c_str(), X_OK) != 0) {
-        std::fprintf(stderr, "feedz-agent: error: %s: not executable\n", program->c_str());
-        return k_exit_not_executable;
+        Error error = make_error(Errc::permission_denied, *program + ": not executable");
+        error.exit_code = k_exit_not_executable;
+        return error;
     }
 
-    std::string cwd = current_directory();
+    std::string cwd = context.environment.current_directory();
     std::string home = home_directory();
     auto configs = load_npm_configs(cwd, environment, home);
     if (!configs) {
-        return report(configs.error());
+        return configs.error();
     }
     NpmCommandPlan plan = plan_npm_command(command);
     // yarn berry's own configs; one that cannot be read matters only to yarn.
@@ -88,21 +83,21 @@ int run_exec(Arguments& arguments, char**) {
         return environment.get(name).has_value();
     };
     {
-        auto agent = connect_agent();
-        if (!agent) {
-            return report(agent.error());
+        auto connected = context.connect_agent();
+        if (!connected) {
+            return connected.error();
         }
+        Agent& agent = **connected;
         if (feeds.empty()) {
-            auto tokens = agent->list();
+            auto tokens = agent.list();
             if (!tokens) {
-                return report(tokens.error());
+                return tokens.error();
             }
             feeds = discover_npm_feeds(*tokens, *configs, environment);
         }
-        auto collected =
-            collect_npm_credentials(*agent, feeds, plan, target, arguments.has("feed"));
+        auto collected = collect_npm_credentials(agent, feeds, plan, target, arguments.has("feed"));
         if (!collected) {
-            return report(collected.error());
+            return collected.error();
         }
         credentials = std::move(*collected);
         NuGetCredentialOptions nuget_options;
@@ -111,9 +106,9 @@ int run_exec(Arguments& arguments, char**) {
         }
         nuget_options.for_msbuild = arguments.has("nuget-env");
         auto nuget = nuget_credential_variables(
-            *agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
+            agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
         if (!nuget) {
-            return report(nuget.error());
+            return nuget.error();
         }
         nuget_variables = std::move(*nuget);
     } // the agent's socket is closed before the command starts
@@ -125,7 +120,7 @@ int run_exec(Arguments& arguments, char**) {
     if (!credentials.empty()) {
         auto created = EphemeralNpmrc::create(merged_npm_userconfig(configs->user, credentials));
         if (!created) {
-            return report(created.error());
+            return created.error();
         }
         userconfig.emplace(std::move(*created));
         userconfig_variable = "NPM_CONFIG_USERCONFIG=" + userconfig->path();
@@ -169,7 +164,7 @@ int run_exec(Arguments& arguments, char**) {
 
     auto status = run_child(*program, command, child_environment);
     if (!status) {
-        return report(status.error());
+        return status.error();
     }
     return *status;
 }

@@ -124,12 +124,15 @@ std::string describe_scopes(const std::vector<std::string>& scopes) {
 // Asks the feed whether it takes the token, the way npm or NuGet will: nothing is stored when
 // the feed says no. One request per feed: the token rules are the feed's, whichever protocol
 // asks, so npm's whoami when npm will use the token, else the NuGet service index.
-Result<void>
-verify_token(const LoginRequest& request, const SecretString& secret, const Arguments& arguments) {
+Result<void> verify_token(const Context& context,
+                          const LoginRequest& request,
+                          const SecretString& secret,
+                          const Arguments& arguments) {
     bool npm = npm_wanted(arguments);
     for (const Feed& feed : request.feeds) {
         std::string url = npm ? feed.npm_url() + "-/whoami" : feed.nuget_url();
-        auto answer = npm ? probe_npm_registry(feed, secret) : probe_with_token(url, secret);
+        auto answer =
+            npm ? probe_npm_registry(feed, secret, context.probe) : context.probe(url, secret);
         if (!answer) {
             return make_error(Errc::io_error,
                               "cannot check the token against " + feed.root + ": "
@@ -189,39 +192,40 @@ Result<void> register_feeds(const LoginRequest& request,
     return npm;
 }
 
-int run_login(Arguments& arguments, char** argv) {
+Result<int> run_login(const Context& context, Arguments& arguments, char** argv) {
     auto request = parse_request(arguments);
     if (!request) {
-        return report(request.error());
+        return request.error();
     }
     auto secret = read_token(arguments, argv);
     if (!secret) {
-        return report(secret.error());
+        return secret.error();
     }
     if (auto valid = validate_token(secret->view()); !valid) {
-        return report(valid.error());
+        return valid.error();
     }
     request->info.prefix = token_prefix(secret->view());
     bool verify = !arguments.has("no-verify") && !request->feeds.empty();
     if (verify) {
-        if (auto verified = verify_token(*request, *secret, arguments); !verified) {
-            return report(verified.error());
+        if (auto verified = verify_token(context, *request, *secret, arguments); !verified) {
+            return verified.error();
         }
     }
 
-    auto agent = connect_agent();
-    if (!agent) {
-        return report(agent.error());
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
-    auto stored = agent->store(request->info, *secret);
+    Agent& agent = **connected;
+    auto stored = agent.store(request->info, *secret);
     if (!stored) {
-        return report(stored.error());
+        return stored.error();
     }
     const TokenInfo& info = request->info;
     std::printf("Stored token '%s' (%s) in the %s store for %s.\n",
                 info.name.c_str(),
                 info.display().c_str(),
-                agent->greeting().store.c_str(),
+                agent.greeting().store.c_str(),
                 describe_scopes(info.scopes).c_str());
     if (verify) {
         std::printf("The feed accepted the token.\n");
@@ -248,11 +252,11 @@ int run_login(Arguments& arguments, char** argv) {
         std::printf("%s\n", note.c_str());
     }
     if (!registered) {
-        report(registered.error());
-        std::fprintf(stderr,
-                     "feedz-agent: the token is stored, but the feed was not registered; fix "
-                     "the above and run the same login again to finish the configuration\n");
-        return k_exit_failure;
+        Error error = registered.error();
+        error.hint = "the token is stored, but the feed was not registered; fix the above and "
+                     "run the same login again to finish the configuration";
+        error.exit_code = k_exit_failure;
+        return error;
     }
     return k_exit_ok;
 }

@@ -17,45 +17,45 @@ namespace {
 
 // The agent itself is feedz-agentd, next to this program: the process that holds the tokens
 // maps no HTTP, XML or TLS code, and stays small.
-int run_serve(Arguments& arguments, char** argv) {
+Result<int> run_serve(const Context&, Arguments& arguments, char** argv) {
     std::string daemon = program_beside_own_executable("feedz-agentd");
     if (::access(daemon.c_str(), X_OK) != 0) {
-        return report(make_error(Errc::agent_unavailable,
-                                 "cannot run the agent: " + daemon
-                                     + " is missing or not executable; reinstall feedz-agent"));
+        return make_error(Errc::agent_unavailable,
+                          "cannot run the agent: " + daemon
+                              + " is missing or not executable; reinstall feedz-agent");
     }
     (void)arguments;
     // argv[1] is "serve": the daemon takes the same options.
     argv[1] = const_cast<char*>("feedz-agentd");
     ::execv(daemon.c_str(), argv + 1);
-    return report(
-        make_error(Errc::agent_unavailable, "cannot run " + daemon + ": " + errno_text(errno)));
+    return make_error(Errc::agent_unavailable, "cannot run " + daemon + ": " + errno_text(errno));
 }
 
-int run_stop(Arguments& arguments, char**) {
+Result<int> run_stop(const Context& context, Arguments& arguments, char**) {
     if (!arguments.positional().empty()) {
-        return report(make_error(Errc::invalid_argument, "stop takes no arguments"));
+        return make_error(Errc::invalid_argument, "stop takes no arguments");
     }
     std::string socket_path = agent_socket_path();
-    auto agent = connect_to_running_agent(socket_path);
-    if (!agent) {
-        if (agent.error().code == Errc::agent_unavailable) {
+    auto connected = context.connect_running_agent();
+    if (!connected) {
+        if (connected.error().code == Errc::agent_unavailable) {
             std::printf("No agent is running.\n");
             return k_exit_ok;
         }
-        return report(agent.error());
+        return connected.error();
     }
-    long pid = agent->greeting().pid;
-    if (auto stopped = agent->stop(); !stopped) {
-        return report(stopped.error());
+    Agent& agent = **connected;
+    long pid = agent.greeting().pid;
+    if (auto stopped = agent.stop(); !stopped) {
+        return stopped.error();
     }
     // The agent holds its lock until it has exited: once we get it, it is gone.
     auto gone = FileLock::acquire(socket_path + ".lock", 10000);
     if (!gone) {
-        return report(make_error(Errc::timeout,
-                                 "the agent (pid " + std::to_string(pid)
-                                     + ") did not exit within 10 s; kill it with: kill "
-                                     + std::to_string(pid)));
+        return make_error(Errc::timeout,
+                          "the agent (pid " + std::to_string(pid)
+                              + ") did not exit within 10 s; kill it with: kill "
+                              + std::to_string(pid));
     }
     std::printf("Stopped the agent (pid %ld).\n", pid);
     return k_exit_ok;

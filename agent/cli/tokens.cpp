@@ -74,18 +74,19 @@ void print_table(const std::vector<TokenInfo>& tokens, Date today) {
     }
 }
 
-int run_list(Arguments& arguments, char**) {
+Result<int> run_list(const Context& context, Arguments& arguments, char**) {
     if (!arguments.positional().empty()) {
-        return report(make_error(Errc::invalid_argument,
-                                 "list takes no arguments; see `feedz-agent list --help`"));
+        return make_error(Errc::invalid_argument,
+                          "list takes no arguments; see `feedz-agent list --help`");
     }
-    auto agent = connect_agent();
-    if (!agent) {
-        return report(agent.error());
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
-    auto tokens = agent->list();
+    Agent& agent = **connected;
+    auto tokens = agent.list();
     if (!tokens) {
-        return report(tokens.error());
+        return tokens.error();
     }
     Date today = today_utc();
     if (arguments.has("json")) {
@@ -97,7 +98,7 @@ int run_list(Arguments& arguments, char**) {
             entry["expires_in_days"] = days ? nlohmann::json(*days) : nlohmann::json(nullptr);
             list.push_back(std::move(entry));
         }
-        nlohmann::json output = {{"store", agent->greeting().store}, {"tokens", std::move(list)}};
+        nlohmann::json output = {{"store", agent.greeting().store}, {"tokens", std::move(list)}};
         std::printf("%s\n", output.dump(2).c_str());
         return k_exit_ok;
     }
@@ -156,31 +157,32 @@ Result<void> unregister_tokens(const std::vector<std::string>& names) {
     return npm;
 }
 
-int run_logout(Arguments& arguments, char**) {
+Result<int> run_logout(const Context& context, Arguments& arguments, char**) {
     bool all = arguments.has("all");
     if (all && !arguments.positional().empty()) {
-        return report(make_error(Errc::invalid_argument, "give a NAME or --all, not both"));
+        return make_error(Errc::invalid_argument, "give a NAME or --all, not both");
     }
     std::optional<std::string> name;
     if (!all) {
         auto single = single_name(arguments, "logout");
         if (!single) {
-            return report(single.error());
+            return single.error();
         }
         name = *single;
     }
-    auto agent = connect_agent();
-    if (!agent) {
-        return report(agent.error());
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
+    Agent& agent = **connected;
     if (all) {
-        auto tokens = agent->list();
+        auto tokens = agent.list();
         if (!tokens) {
-            return report(tokens.error());
+            return tokens.error();
         }
-        auto erased = agent->erase_all();
+        auto erased = agent.erase_all();
         if (!erased) {
-            return report(erased.error());
+            return erased.error();
         }
         std::printf("Removed %zu token%s.\n", *erased, *erased == 1 ? "" : "s");
         std::vector<std::string> names;
@@ -188,11 +190,14 @@ int run_logout(Arguments& arguments, char**) {
             names.push_back(info.name);
         }
         auto unregistered = unregister_tokens(names);
-        return unregistered ? k_exit_ok : report(unregistered.error());
+        if (!unregistered) {
+            return unregistered.error();
+        }
+        return k_exit_ok;
     }
-    auto erased = agent->erase(*name);
+    auto erased = agent.erase(*name);
     if (!erased) {
-        return report(erased.error());
+        return erased.error();
     }
     if (*erased) {
         std::printf("Removed token '%s'.\n", name->c_str());
@@ -200,27 +205,28 @@ int run_logout(Arguments& arguments, char**) {
     // Configuration is cleaned up even when the token itself was already gone.
     auto unregistered = unregister_tokens({*name});
     if (!unregistered) {
-        return report(unregistered.error());
+        return unregistered.error();
     }
     if (!*erased) {
-        return report(
-            make_error(Errc::not_found, "no token named '" + *name + "'; see `feedz-agent list`"));
+        return make_error(Errc::not_found,
+                          "no token named '" + *name + "'; see `feedz-agent list`");
     }
     return k_exit_ok;
 }
 
-int set_disabled(Arguments& arguments, bool disabled) {
+Result<int> set_disabled(const Context& context, Arguments& arguments, bool disabled) {
     auto name = single_name(arguments, disabled ? "disable" : "enable");
     if (!name) {
-        return report(name.error());
+        return name.error();
     }
-    auto agent = connect_agent();
-    if (!agent) {
-        return report(agent.error());
+    auto connected = context.connect_agent();
+    if (!connected) {
+        return connected.error();
     }
-    auto info = agent->set_disabled(*name, disabled);
+    Agent& agent = **connected;
+    auto info = agent.set_disabled(*name, disabled);
     if (!info) {
-        return report(info.error());
+        return info.error();
     }
     if (disabled) {
         std::printf("Disabled token '%s' (%s): it is kept but never handed out. Undo with "
@@ -238,12 +244,12 @@ int set_disabled(Arguments& arguments, bool disabled) {
     return k_exit_ok;
 }
 
-int run_enable(Arguments& arguments, char**) {
-    return set_disabled(arguments, false);
+Result<int> run_enable(const Context& context, Arguments& arguments, char**) {
+    return set_disabled(context, arguments, false);
 }
 
-int run_disable(Arguments& arguments, char**) {
-    return set_disabled(arguments, true);
+Result<int> run_disable(const Context& context, Arguments& arguments, char**) {
+    return set_disabled(context, arguments, true);
 }
 
 } // namespace

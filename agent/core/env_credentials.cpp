@@ -114,9 +114,9 @@ Result<TokenSet> parse_env_credentials(std::optional<std::string_view> pat,
     return tokens;
 }
 
-Result<TokenSet> env_credentials_from_environment() {
-    auto pat = get_env(k_env_pat);
-    auto credentials = get_env(k_env_credentials);
+Result<TokenSet> env_credentials_from_environment(const Environment& environment) {
+    auto pat = environment.get(k_env_pat);
+    auto credentials = environment.get(k_env_credentials);
     auto tokens = parse_env_credentials(pat ? std::optional<std::string_view>(*pat) : std::nullopt,
                                         credentials ? std::optional<std::string_view>(*credentials)
                                                     : std::nullopt);

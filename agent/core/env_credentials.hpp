@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <agent/core/environment.hpp>
 #include <agent/core/token_set.hpp>
 #include <agent/util/result.hpp>
 
@@ -18,8 +19,9 @@ namespace feedz {
 Result<TokenSet> parse_env_credentials(std::optional<std::string_view> pat,
                                        std::optional<std::string_view> credentials);
 
-// parse_env_credentials() with the values of FEEDZ_PAT and FEEDZ_CREDENTIALS (our copies of
-// them are wiped).
-Result<TokenSet> env_credentials_from_environment();
+// parse_env_credentials() with the values of FEEDZ_PAT and FEEDZ_CREDENTIALS in `environment`
+// (our copies of them are wiped).
+Result<TokenSet>
+env_credentials_from_environment(const Environment& environment = process_environment());
 
 } // namespace feedz

@@ -40,4 +40,20 @@ inline constexpr EnvironmentVariable k_environment_variables[] = {
 // The value of environment variable `name`, or nullopt when unset or empty.
 std::optional<std::string> get_env(std::string_view name);
 
+// What the commands read from their process, behind an interface so that their unit tests
+// can give them another (tests/unit/support/fake_environment.hpp).
+class Environment {
+public:
+    virtual ~Environment() = default;
+
+    // As get_env(): nullopt when unset or empty.
+    virtual std::optional<std::string> get(std::string_view name) const = 0;
+
+    // The working directory ("." when it cannot be told).
+    virtual std::string current_directory() const = 0;
+};
+
+// The process's own environment and working directory.
+const Environment& process_environment();
+
 } // namespace feedz

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <agent/core/token.hpp>
-#include <agent/core/token_set.hpp>
+#include <agent/ipc/agent.hpp>
 #include <agent/ipc/protocol.hpp>
 #include <agent/ipc/wire.hpp>
 #include <agent/util/result.hpp>
@@ -23,38 +22,26 @@ struct ConnectOptions {
     std::chrono::milliseconds start_timeout{5000};
 };
 
-// A connection to the per-user agent. One request at a time; keep it for many: after a pause
-// it connects again by itself, as the agent closes connections left unused.
-class AgentClient {
+// A connection to the per-user agent (the Agent interface over its socket). One request at a time;
+// keep it for many: after a pause it connects again by itself, as the agent closes connections left
+// unused.
+class AgentClient final : public Agent {
 public:
     static Result<AgentClient> connect(const ConnectOptions& options);
 
-    const Greeting& greeting() const { return m_greeting; }
+    const Greeting& greeting() const override { return m_greeting; }
 
-    // The token for `operation` on `url` (only the token `name`, when given).
     Result<TokenLookup> get(std::string_view url,
                             Operation operation,
-                            std::optional<std::string_view> name = std::nullopt);
-
-    // Stores a token (the agent sets its prefix and creation time). Returns the name of
-    // another token that is the same token, if there is one.
-    Result<std::optional<std::string>> store(const TokenInfo& info, const SecretString& secret);
-
-    // Removes the token `name`; false when there was none.
-    Result<bool> erase(std::string_view name);
-
-    // Removes every token; returns how many there were.
-    Result<std::size_t> erase_all();
-
-    Result<std::vector<TokenInfo>> list();
-
-    // Marks `name` disabled (kept, never served) or enabled; returns its new metadata.
-    Result<TokenInfo> set_disabled(std::string_view name, bool disabled);
-
-    Result<StatusReply> status();
-
-    // Asks the agent to exit.
-    Result<void> stop();
+                            std::optional<std::string_view> name = std::nullopt) override;
+    Result<std::optional<std::string>> store(const TokenInfo& info,
+                                             const SecretString& secret) override;
+    Result<bool> erase(std::string_view name) override;
+    Result<std::size_t> erase_all() override;
+    Result<std::vector<TokenInfo>> list() override;
+    Result<TokenInfo> set_disabled(std::string_view name, bool disabled) override;
+    Result<StatusReply> status() override;
+    Result<void> stop() override;
 
 private:
     friend Result<AgentClient> connect_to_running_agent(const std::string& socket_path);

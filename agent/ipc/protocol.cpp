@@ -93,14 +93,14 @@ std::optional<Error> error_from_json(const json& details) {
         return std::nullopt;
     }
     if (auto code = errc_from_string(*code_text)) {
-        return Error{*code, std::move(*message)};
+        return make_error(*code, std::move(*message));
     }
     // An agent of another version may send a code this one does not know. Taking it for one
     // it knows would misreport the failure (a missing code once read as `internal`, "a bug"),
     // so it is a protocol error that keeps the agent's words.
-    return Error{Errc::protocol_error,
-                 *message + " (error code '" + *code_text
-                     + "' is unknown to this version; restart the agent: feedz-agent stop)"};
+    return make_error(Errc::protocol_error,
+                      *message + " (error code '" + *code_text
+                          + "' is unknown to this version; restart the agent: feedz-agent stop)");
 }
 
 Error request_error(std::string message) {

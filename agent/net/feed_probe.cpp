@@ -61,4 +61,8 @@ probe_with_token(const std::string& url, const SecretString& token, std::chrono:
     return answer;
 }
 
+Result<ProbeAnswer> probe_feed(const std::string& url, const SecretString& token) {
+    return probe_with_token(url, token);
+}
+
 } // namespace feedz

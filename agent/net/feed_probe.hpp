@@ -5,6 +5,7 @@
 #include <agent/util/secret_string.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,5 +30,12 @@ struct ProbeAnswer {
 Result<ProbeAnswer> probe_with_token(const std::string& url,
                                      const SecretString& token,
                                      std::chrono::seconds timeout = std::chrono::seconds(15));
+
+// A way to ask a feed about a token: probe_with_token(), or a test's fake.
+using FeedProbe =
+    std::function<Result<ProbeAnswer>(const std::string& url, const SecretString& token)>;
+
+// probe_with_token() with its default timeout, as a FeedProbe.
+Result<ProbeAnswer> probe_feed(const std::string& url, const SecretString& token);
 
 } // namespace feedz

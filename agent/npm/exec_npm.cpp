@@ -114,7 +114,7 @@ std::vector<Feed> discover_npm_feeds(const std::vector<TokenInfo>& tokens,
 }
 
 Result<std::vector<NpmFeedCredential>>
-collect_npm_credentials(AgentClient& agent,
+collect_npm_credentials(Agent& agent,
                         const std::vector<Feed>& feeds,
                         const NpmCommandPlan& plan,
                         const std::optional<std::string>& target,

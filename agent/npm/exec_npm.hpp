@@ -5,7 +5,7 @@
 
 #include <agent/core/feed.hpp>
 #include <agent/core/token.hpp>
-#include <agent/ipc/client.hpp>
+#include <agent/ipc/agent.hpp>
 #include <agent/npm/npm_command.hpp>
 #include <agent/npm/npm_files.hpp>
 #include <agent/util/result.hpp>
@@ -37,7 +37,7 @@ std::vector<Feed> discover_npm_feeds(const std::vector<TokenInfo>& tokens,
 // when `warn_missing` (the feeds were named) or some token was passed over. Fails when the
 // write needs more access than the stored tokens have.
 Result<std::vector<NpmFeedCredential>>
-collect_npm_credentials(AgentClient& agent,
+collect_npm_credentials(Agent& agent,
                         const std::vector<Feed>& feeds,
                         const NpmCommandPlan& plan,
                         const std::optional<std::string>& target,

@@ -1,26 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "npm_checks.hpp"
 
+#include <agent/core/environment.hpp>
 #include <agent/core/paths.hpp>
-
-#include <limits.h>
-#include <unistd.h>
 
 namespace feedz {
 
-namespace {
-
-std::string current_directory() {
-    char buffer[PATH_MAX];
-    return ::getcwd(buffer, sizeof(buffer)) != nullptr ? std::string(buffer) : std::string(".");
-}
-
-} // namespace
-
-Result<ProbeAnswer> probe_npm_registry(const Feed& feed, const SecretString& token) {
-    auto answer = probe_with_token(feed.npm_url() + "-/whoami", token);
+Result<ProbeAnswer>
+probe_npm_registry(const Feed& feed, const SecretString& token, const FeedProbe& probe) {
+    auto answer = probe(feed.npm_url() + "-/whoami", token);
     if (answer && answer->status == 404) {
-        return probe_with_token(feed.nuget_url(), token);
+        return probe(feed.nuget_url(), token);
     }
     return answer;
 }
@@ -54,7 +44,8 @@ judge_npm_answer(const Feed& feed, const TokenInfo& token, const ProbeAnswer& an
 
 Result<std::vector<NpmFinding>> npm_preflight_here(const std::vector<Feed>& feeds) {
     NpmEnvironment environment = NpmEnvironment::current();
-    auto configs = load_npm_configs(current_directory(), environment, home_directory());
+    auto configs =
+        load_npm_configs(process_environment().current_directory(), environment, home_directory());
     if (!configs) {
         return configs.error();
     }

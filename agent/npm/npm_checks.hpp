@@ -19,7 +19,9 @@ namespace feedz {
 // Asks the feed's npm registry who the token is (GET {root}npm/-/whoami, what `npm whoami`
 // sends, with the token as the Basic password). A registry without whoami (404) is asked
 // for the feed's NuGet service index instead: the token rules are the feed's either way.
-Result<ProbeAnswer> probe_npm_registry(const Feed& feed, const SecretString& token);
+Result<ProbeAnswer> probe_npm_registry(const Feed& feed,
+                                       const SecretString& token,
+                                       const FeedProbe& probe = probe_feed);
 
 // What an answer says about the stored token `token` on `feed`: nullopt when the feed took it,
 // otherwise a finding that names the token by its prefix ("the feed rejected 'laptop'

@@ -189,15 +189,15 @@ bool inside(const std::vector<Feed>& feeds, const NormalizedUrl& url) {
 
 SecretString credential_variable(const std::string& key, const SecretString& token) {
     return environment_entry(std::string(k_nuget_credentials_variable) + key
-                                      + "=Username=feedz;Password=",
-                                  token.view(),
-                                  ";ValidAuthenticationTypes=basic");
+                                 + "=Username=feedz;Password=",
+                             token.view(),
+                             ";ValidAuthenticationTypes=basic");
 }
 
 } // namespace
 
 Result<std::vector<SecretString>>
-nuget_credential_variables(AgentClient& agent,
+nuget_credential_variables(Agent& agent,
                            const std::vector<std::string>& command,
                            const std::string& cwd,
                            const std::string& home,

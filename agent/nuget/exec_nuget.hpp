@@ -2,7 +2,7 @@
 #pragma once
 
 #include <agent/core/feed.hpp>
-#include <agent/ipc/client.hpp>
+#include <agent/ipc/agent.hpp>
 #include <agent/util/secret_string.hpp>
 
 #include <functional>
@@ -36,7 +36,7 @@ struct NuGetCredentialOptions {
 };
 
 Result<std::vector<SecretString>>
-nuget_credential_variables(AgentClient& agent,
+nuget_credential_variables(Agent& agent,
                            const std::vector<std::string>& command,
                            const std::string& cwd,
                            const std::string& home,

@@ -17,14 +17,14 @@
 
 namespace feedz {
 
-std::vector<NuGetFinding> nuget_plugin_findings() {
+std::vector<NuGetFinding> nuget_plugin_findings(const Environment& environment) {
     std::vector<NuGetFinding> findings;
     auto add = [&](NuGetFinding::Level level, std::string message, std::string fix = "") {
         findings.push_back({level, std::move(message), std::move(fix)});
     };
     const std::string name = "nuget-plugin-feedz";
     std::string beside = program_beside_own_executable(name);
-    if (auto netcore = get_env("NUGET_NETCORE_PLUGIN_PATHS")) {
+    if (auto netcore = environment.get("NUGET_NETCORE_PLUGIN_PATHS")) {
         add(NuGetFinding::Level::failure,
             "NUGET_NETCORE_PLUGIN_PATHS is set: NuGet runs what it lists through `dotnet` and "
             "stops looking on PATH, so it cannot run "
@@ -33,7 +33,7 @@ std::vector<NuGetFinding> nuget_plugin_findings() {
                 + beside);
         return findings;
     }
-    if (auto paths = get_env("NUGET_PLUGIN_PATHS")) {
+    if (auto paths = environment.get("NUGET_PLUGIN_PATHS")) {
         for (std::size_t start = 0; start <= paths->size();) {
             std::size_t end = std::min(paths->find(':', start), paths->size());
             std::string entry = paths->substr(start, end - start);
@@ -54,7 +54,7 @@ std::vector<NuGetFinding> nuget_plugin_findings() {
         return findings;
     }
     // NuGet looks in the absolute entries of PATH only.
-    auto path = get_env("PATH").value_or("");
+    auto path = environment.get("PATH").value_or("");
     for (const auto& directory : path_directories(path, PathSearch::absolute_only)) {
         std::string candidate = directory + "/" + name;
 
@@ -84,7 +84,7 @@ std::vector<NuGetFinding> nuget_plugin_findings() {
     return findings;
 }
 
-std::vector<NuGetFinding> nuget_source_findings(AgentClient* agent) {
+std::vector<NuGetFinding> nuget_source_findings(Agent* agent) {
     std::vector<NuGetFinding> findings;
     auto add = [&](NuGetFinding::Level level, std::string message, std::string fix = "") {
         findings.push_back({level, std::move(message), std::move(fix)});

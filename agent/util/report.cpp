@@ -6,6 +6,9 @@
 namespace feedz {
 
 int exit_code_for(const Error& error) {
+    if (error.exit_code != 0) {
+        return error.exit_code;
+    }
     switch (error.code) {
     case Errc::invalid_argument:
         return k_exit_usage;
@@ -22,6 +25,9 @@ int exit_code_for(const Error& error) {
 
 int report(const Error& error) {
     std::fprintf(stderr, "feedz-agent: error: %s\n", error.message.c_str());
+    if (!error.hint.empty()) {
+        std::fprintf(stderr, "feedz-agent: %s\n", error.hint.c_str());
+    }
     return exit_code_for(error);
 }
 

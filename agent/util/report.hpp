@@ -14,7 +14,8 @@ inline constexpr int k_exit_permission = 77;  // EX_NOPERM
 
 int exit_code_for(const Error& error);
 
-// Prints "feedz-agent: error: <message>" to stderr and returns the matching exit code.
+// Prints "feedz-agent: error: <message>" (and "feedz-agent: <hint>" when there is one) to
+// stderr and returns the matching exit code.
 int report(const Error& error);
 
 } // namespace feedz

@@ -33,10 +33,18 @@ enum class Errc {
 struct Error {
     Errc code = Errc::internal;
     std::string message;
+    // For the command line only; neither crosses the agent's socket. `hint`: a line printed
+    // after the message. `exit_code`: the exit status when it is not the one `code` maps to
+    // (0: that one), for failures a code cannot tell apart, such as exec's 126 and 127.
+    std::string hint;
+    int exit_code = 0;
 };
 
 inline Error make_error(Errc code, std::string message) {
-    return Error{code, std::move(message)};
+    Error error;
+    error.code = code;
+    error.message = std::move(message);
+    return error;
 }
 
 // Result<T> holds a T or an Error; it is shaped like C++23 std::expected so it can become an
