@@ -65,7 +65,7 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     // yarn berry's own configs; one that cannot be read matters only to yarn.
     auto yarn_configs = load_yarn_configs(cwd, home);
     if (!yarn_configs && plan.tool == "yarn") {
-        return report(yarn_configs.error());
+        return yarn_configs.error();
     }
     if (!yarn_configs) {
         yarn_configs = std::vector<YarnRc>();
