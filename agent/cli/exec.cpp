@@ -5,6 +5,7 @@
 // (exec_nuget.hpp), so that no token is ever at rest. Each feed gets the least privileged
 // token the command needs. This file is the command's wiring; the halves are the modules'.
 #include <agent/cli/common.hpp>
+#include <agent/cli/exec_options.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/npm/exec_npm.hpp>
@@ -19,6 +20,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace feedz::cli {
@@ -39,14 +41,11 @@ int run_exec(Arguments& arguments, char**) {
                                  "exec needs a command: feedz-agent exec [--feed FEED]... -- "
                                  "npm install"));
     }
-    std::vector<Feed> feeds;
-    for (const auto& text : arguments.values("feed")) {
-        auto feed = parse_feed(text);
-        if (!feed) {
-            return report(feed.error());
-        }
-        add_feed(feeds, *feed);
+    auto options = read_exec_options(arguments);
+    if (!options) {
+        return report(options.error());
     }
+    std::vector<Feed> feeds = options->feeds;
     NpmEnvironment environment = NpmEnvironment::current();
     auto program = find_program(command.front(), environment.get("PATH").value_or(k_default_path));
     if (!program) {
@@ -75,8 +74,10 @@ int run_exec(Arguments& arguments, char**) {
     if (!yarn_configs) {
         yarn_configs = std::vector<YarnRc>();
     }
+    // --access: every feed gets that level, whatever the command line says.
+    plan = with_chosen_access(std::move(plan), options->access);
     std::optional<std::string> target;
-    if (plan.operation != Operation::read) {
+    if (plan.operation != Operation::read && !options->access) {
         target = is_yarn_npm_command(command)
                      ? yarn_write_registry(*yarn_configs, cwd)
                      : npm_write_registry(plan, *configs, environment, cwd);
@@ -105,11 +106,30 @@ int run_exec(Arguments& arguments, char**) {
             return report(collected.error());
         }
         credentials = std::move(*collected);
+        if (options->access && plan.operation != Operation::read
+            && std::none_of(credentials.begin(), credentials.end(), [&](const auto& credential) {
+                   return access_allows(credential.token.access, plan.operation);
+               })) {
+            return report(
+                make_error(Errc::not_found,
+                           plan.tool + " " + plan.verb + ": no stored token has that level for "
+                               + (feeds.empty() ? std::string("any feed") : feeds.front().root)
+                               + (feeds.size() > 1 ? " or the other feeds" : "")
+                               + "; nothing was run. Store one: feedz-agent login --access "
+                               + to_string(*options->access) + " --feed FEED"));
+        }
+        std::vector<Access> given;
+        for (const auto& credential : credentials) {
+            given.push_back(credential.token.access);
+        }
+        if (auto warning = unclassified_command_warning(command, plan, given)) {
+            std::fprintf(stderr, "%s\n", warning->c_str());
+        }
         NuGetCredentialOptions nuget_options;
-        if (arguments.has("feed")) {
+        if (!options->feeds.empty()) {
             nuget_options.feeds = feeds;
         }
-        nuget_options.for_msbuild = arguments.has("nuget-env");
+        nuget_options.for_msbuild = options->nuget_env;
         auto nuget = nuget_credential_variables(
             *agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
         if (!nuget) {
@@ -180,7 +200,8 @@ const Command& exec_command() {
     static const Command command{
         "exec",
         "run npm (npx, pnpm, yarn, bun) or dotnet with the feeds' credentials, none at rest",
-        "usage: feedz-agent exec [--feed FEED]... -- COMMAND [ARG]...\n"
+        "usage: feedz-agent exec [--feed FEED]... [--access read|read-write|full]\n"
+        "                        [--nuget-env] -- COMMAND [ARG]...\n"
         "\n"
         "Runs COMMAND with a merged npm user config - your own (~/.npmrc or\n"
         "$NPM_CONFIG_USERCONFIG) plus an _auth line for each feed - that exists only in memory\n"
@@ -204,19 +225,25 @@ const Command& exec_command() {
         "UseSharedCompilation=false), so that no process outlives COMMAND with a token.\n"
         "Variables you set yourself are kept.\n"
         "\n"
-        "Each feed gets the least privileged token that suffices: publish, deprecate,\n"
-        "undeprecate, dist-tag add/rm and nuget push get a Read/Write token, unpublish and\n"
-        "nuget delete a Full one, anything else the lowest level that reads. When only a\n"
+        "Each feed gets the least privileged token that suffices, read from COMMAND's line\n"
+        "the way npm, npx, pnpm, yarn (1 and 4) and bun read it: publish, deprecate,\n"
+        "undeprecate, dist-tag add/rm (yarn: tag add/remove) and nuget push get a Read/Write\n"
+        "token, unpublish and nuget delete a Full one, anything else the lowest level that\n"
+        "reads. A program exec does not know, or a script (npm run, pnpm release, sh -c,\n"
+        "make), gets the reading level and a warning: choose with --access. When only a\n"
         "weaker token exists, the command is not run. Signals are passed on, and the exit\n"
         "status is COMMAND's (128+N when signal N ended it; 127 when it is not found).\n"
         "\n"
         "options:\n"
-        "  --feed FEED   give credentials for FEED only (repeatable); without it, every feed\n"
-        "                a stored token was logged in for, every Feedz-shaped registry your\n"
-        "                npm config files name, and every NuGet source a token covers\n"
-        "  --nuget-env   NuGet credentials in variables for every command, not only for\n"
-        "                nuget push and delete (faster than the plugin; see above)\n",
-        {{"feed", true, true}, {"nuget-env", false, false}},
+        "  --feed FEED     give credentials for FEED only (repeatable); without it, every\n"
+        "                  feed a stored token was logged in for, every Feedz-shaped registry\n"
+        "                  your npm config files name, and every NuGet source a token covers\n"
+        "  --access LEVEL  give every feed's npm credential this level (read, read-write or\n"
+        "                  full) instead of the one read from COMMAND; refused when no\n"
+        "                  stored token has it\n"
+        "  --nuget-env     NuGet credentials in variables for every command, not only for\n"
+        "                  nuget push and delete (faster than the plugin; see above)\n",
+        {{"feed", true, true}, {"access", true, false}, {"nuget-env", false, false}},
         run_exec,
     };
     return command;
