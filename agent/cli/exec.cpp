@@ -85,6 +85,7 @@ int run_exec(Arguments& arguments, char**) {
 
     std::vector<NpmFeedCredential> credentials;
     std::vector<SecretString> nuget_variables;
+    SecretString token_variable; // --env NAME: "NAME=TOKEN"
     auto is_set = [&](std::string_view name) {
         return environment.get(name).has_value();
     };
@@ -125,6 +126,14 @@ int run_exec(Arguments& arguments, char**) {
         if (auto warning = unclassified_command_warning(command, plan, given)) {
             std::fprintf(stderr, "%s\n", warning->c_str());
         }
+        if (options->env) {
+            auto variable =
+                feed_token_variable(*agent, feeds.front(), *options->access, *options->env);
+            if (!variable) {
+                return report(variable.error());
+            }
+            token_variable = std::move(*variable);
+        }
         NuGetCredentialOptions nuget_options;
         if (!options->feeds.empty()) {
             nuget_options.feeds = feeds;
@@ -161,6 +170,7 @@ int run_exec(Arguments& arguments, char**) {
         std::string_view text = *entry;
         std::string_view name = text.substr(0, text.find('='));
         bool replaced = userconfig && NpmEnvironment::names_config(name, "userconfig");
+        replaced = replaced || (options->env && name == *options->env);
         for (const auto& placeholder : placeholders) {
             std::string_view ours = placeholder.view();
             replaced = replaced || name == ours.substr(0, ours.find('='));
@@ -174,6 +184,9 @@ int run_exec(Arguments& arguments, char**) {
     }
     for (auto& placeholder : placeholders) {
         child_environment.push_back(placeholder.data());
+    }
+    if (options->env) {
+        child_environment.push_back(token_variable.data());
     }
     std::vector<std::string> nuget_settings;
     if (!nuget_variables.empty()) {
@@ -201,7 +214,7 @@ const Command& exec_command() {
         "exec",
         "run npm (npx, pnpm, yarn, bun) or dotnet with the feeds' credentials, none at rest",
         "usage: feedz-agent exec [--feed FEED]... [--access read|read-write|full]\n"
-        "                        [--nuget-env] -- COMMAND [ARG]...\n"
+        "                        [--env NAME] [--nuget-env] -- COMMAND [ARG]...\n"
         "\n"
         "Runs COMMAND with a merged npm user config - your own (~/.npmrc or\n"
         "$NPM_CONFIG_USERCONFIG) plus an _auth line for each feed - that exists only in memory\n"
@@ -241,9 +254,16 @@ const Command& exec_command() {
         "  --access LEVEL  give every feed's npm credential this level (read, read-write or\n"
         "                  full) instead of the one read from COMMAND; refused when no\n"
         "                  stored token has it\n"
+        "  --env NAME      also put FEED's token (with --feed FEED and --access LEVEL) into\n"
+        "                  the variable NAME for COMMAND only: for the Feedz CLI, curl against\n"
+        "                  the REST API, build scripts. Never in an argument: use it as\n"
+        "                  \"$NAME\" inside a script, not on exec's command line\n"
         "  --nuget-env     NuGet credentials in variables for every command, not only for\n"
         "                  nuget push and delete (faster than the plugin; see above)\n",
-        {{"feed", true, true}, {"access", true, false}, {"nuget-env", false, false}},
+        {{"feed", true, true},
+         {"access", true, false},
+         {"env", true, false},
+         {"nuget-env", false, false}},
         run_exec,
     };
     return command;

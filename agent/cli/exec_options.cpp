@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "exec_options.hpp"
 
+#include <agent/core/token_rejections.hpp>
+#include <agent/nuget/exec_nuget.hpp>
 #include <agent/nuget/nuget_command.hpp>
+#include <agent/util/process.hpp>
 
 #include <algorithm>
 
@@ -41,6 +44,25 @@ Result<ExecOptions> read_exec_options(const Arguments& arguments) {
         options.access = access;
     }
     options.nuget_env = arguments.has("nuget-env");
+    if (auto name = arguments.value("env")) {
+        if (!safe_secret_variable_name(*name) || name->starts_with(k_nuget_credentials_variable)) {
+            return usage("--env " + quote_argument(*name)
+                         + ": not a variable a token may go into (a name of letters, digits and "
+                           "_, not PATH, HOME, LD_*, NODE_*, NPM_CONFIG_*, GIT_* or another that "
+                           "changes how programs run)");
+        }
+        if (options.feeds.size() != 1) {
+            return usage("--env needs the one feed whose token goes into " + *name
+                         + ": feedz-agent exec --feed FEED --access LEVEL --env " + *name
+                         + " -- COMMAND");
+        }
+        if (!options.access) {
+            return usage("--env needs the token's level: feedz-agent exec --feed "
+                         + arguments.values("feed").front()
+                         + " --access read|read-write|full --env " + *name + " -- COMMAND");
+        }
+        options.env = name;
+    }
     return options;
 }
 
@@ -98,6 +120,30 @@ std::optional<std::string> unclassified_command_warning(const std::vector<std::s
     return "feedz-agent: warning: exec cannot tell from '" + shown
            + "' whether it publishes, so it gets the least token that reads (" + names
            + "); to choose: feedz-agent exec --access read|read-write|full -- " + shown;
+}
+
+Result<SecretString>
+feed_token_variable(AgentClient& agent, const Feed& feed, Access access, const std::string& name) {
+    Operation operation = operation_for(access);
+    auto lookup = agent.get(feed.root, operation);
+    if (!lookup) {
+        return lookup.error();
+    }
+    if (!lookup->token) {
+        std::string what = "exec --env " + name;
+        if (has_insufficient_access(lookup->rejected)) {
+            return needs_access(what, operation, feed.root, lookup->rejected);
+        }
+        std::string store = "; nothing was run. Store one: feedz-agent login --access "
+                            + std::string(to_string(access)) + " --feed " + feed.root;
+        if (!lookup->rejected.empty()) {
+            return make_error(Errc::not_found,
+                              what + ": no usable token for " + feed.root + ": "
+                                  + describe_rejections(lookup->rejected) + store);
+        }
+        return make_error(Errc::not_found, what + ": no stored token covers " + feed.root + store);
+    }
+    return environment_entry(name + "=", lookup->secret.view());
 }
 
 } // namespace feedz::cli

@@ -37,22 +37,26 @@ feedz::NpmCommandPlan plan(const std::vector<std::string>& command) {
 
 } // namespace
 
-TEST_CASE("exec options: --feed and --access", "[exec_options]") {
+TEST_CASE("exec options: --feed, --access and --env", "[exec_options]") {
     auto none = read({});
     REQUIRE(none);
     CHECK(none->feeds.empty());
     CHECK_FALSE(none->access);
+    CHECK_FALSE(none->env);
 
     auto all = read({"--feed",
                      "acme/pkgs",
                      "--feed",
                      "https://f.feedz.io/acme/pkgs/npm/",
                      "--access",
-                     "read-write"});
+                     "read-write",
+                     "--env",
+                     "FEEDZ_API_KEY"});
     REQUIRE(all);
     REQUIRE(all->feeds.size() == 1); // one feed, named twice
     CHECK(all->feeds[0].root == "https://f.feedz.io/acme/pkgs/");
     CHECK(all->access == Access::read_write);
+    CHECK(all->env == "FEEDZ_API_KEY");
     CHECK(read({"--access", "full"})->access == Access::full);
     CHECK(read({"--access", "read"})->access == Access::read);
 }
@@ -69,6 +73,35 @@ TEST_CASE("exec options: what is refused before anything runs", "[exec_options]"
                    && Catch::Contains("read, read-write or full"));
     CHECK_THAT(refused({"--access", "unknown"}), Catch::Contains("unknown access level"));
     CHECK_THAT(refused({"--feed", "not a feed"}), !Catch::Contains("token"));
+    // --env: one feed and a level, and a name a token may go into.
+    CHECK_THAT(refused({"--access", "read", "--env", "TOKEN"}),
+               Catch::Contains("--env needs the one feed"));
+    CHECK_THAT(refused({"--feed", "a/b", "--feed", "c/d", "--access", "read", "--env", "T"}),
+               Catch::Contains("--env needs the one feed"));
+    CHECK_THAT(refused({"--feed", "a/b", "--env", "TOKEN"}),
+               Catch::Contains("--env needs the token's level")
+                   && Catch::Contains("--access read|read-write|full"));
+    for (std::string name : {"",
+                             "1TOKEN",
+                             "MY-TOKEN",
+                             "A=B",
+                             "PATH",
+                             "LD_PRELOAD",
+                             "HOME",
+                             "NODE_OPTIONS",
+                             "npm_config_registry",
+                             "NPM_CONFIG_USERCONFIG",
+                             "BASH_ENV",
+                             "GIT_SSH_COMMAND",
+                             "NuGetPackageSourceCredentials_x"}) {
+        INFO(name);
+        CHECK_THAT(refused({"--feed", "a/b", "--access", "read", "--env", name}),
+                   Catch::Contains("not a variable a token may go into"));
+    }
+    for (std::string name : {"FEEDZ_API_KEY", "TOKEN", "_t", "npm_token"}) {
+        INFO(name);
+        CHECK(read({"--feed", "a/b", "--access", "read", "--env", name}));
+    }
 }
 
 TEST_CASE("exec options: --access overrides the command line's level", "[exec_options]") {
