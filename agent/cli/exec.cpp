@@ -152,7 +152,8 @@ int run_exec(Arguments& arguments, char**) {
     std::string userconfig_variable;
     std::vector<SecretString> placeholders;
     if (!credentials.empty()) {
-        auto created = EphemeralNpmrc::create(merged_npm_userconfig(configs->user, credentials));
+        auto created = EphemeralNpmrc::create(merged_npm_userconfig(
+            configs->user, credentials, configs->value("registry", environment)));
         if (!created) {
             return report(created.error());
         }

@@ -139,12 +139,21 @@ collect_npm_credentials(AgentClient& agent,
     return credentials;
 }
 
-Npmrc merged_npm_userconfig(const Npmrc& user, const std::vector<NpmFeedCredential>& credentials) {
+Npmrc merged_npm_userconfig(const Npmrc& user,
+                            const std::vector<NpmFeedCredential>& credentials,
+                            const std::optional<std::string>& default_registry) {
     SecretString text = user.text();
     Npmrc merged = Npmrc::parse(text.view());
+    std::string default_nerf = npm_nerf_dart(default_registry.value_or("")).value_or("");
     for (const auto& credential : credentials) {
-        for (const char* name : {"_authToken", "_auth", "username", "_password"}) {
+        // pnpm runs the user config's tokenHelper for a registry (an unscoped one for the
+        // default registry) instead of reading its _auth.
+        for (const char* name : {"_authToken", "_auth", "username", "_password", "tokenHelper"}) {
             while (merged.erase(credential.nerf + ":" + name)) {
+            }
+        }
+        if (credential.nerf == default_nerf) {
+            while (merged.erase("tokenHelper")) {
             }
         }
         SecretString value = npm_basic_auth(credential.secret.view());
