@@ -673,8 +673,6 @@ constexpr std::string_view k_pnpm_reads[] = {"add",          "approve-builds",
                                              "ci",           "clean-install"};
 // pnpm's commands that pass their words to npm, which decides.
 constexpr std::string_view k_pnpm_to_npm[] = {"deprecate", "undeprecate", "dist-tag", "unpublish"};
-constexpr std::string_view k_pnpm_runs_scripts[] = {
-    "run", "run-script", "test", "t", "tst", "start", "restart", "create", "recursive-run"};
 
 void plan_pnpm(NpmCommandPlan& plan, const std::vector<std::string>& arguments, int depth) {
     ArgumentReader words(arguments, k_pnpm_syntax, plan);
