@@ -46,10 +46,11 @@ Result<ExecOptions> read_exec_options(const Arguments& arguments) {
     options.nuget_env = arguments.has("nuget-env");
     if (auto name = arguments.value("env")) {
         if (!safe_secret_variable_name(*name) || name->starts_with(k_nuget_credentials_variable)) {
-            return usage("--env " + quote_argument(*name)
-                         + ": not a variable a token may go into (a name of letters, digits and "
-                           "_, not PATH, HOME, LD_*, NODE_*, NPM_CONFIG_*, GIT_* or another that "
-                           "changes how programs run)");
+            return usage(
+                "--env " + quote_argument(*name)
+                + ": not a variable a token may go into (a name of letters, digits and "
+                  "_, not PATH, HOME, LD_*, NODE_*, NPM_CONFIG_*, YARN_*, GIT_* or another that "
+                  "changes how programs run)");
         }
         if (options.feeds.size() != 1) {
             return usage("--env needs the one feed whose token goes into " + *name
