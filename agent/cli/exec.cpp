@@ -5,6 +5,7 @@
 // (exec_nuget.hpp), so that no token is ever at rest. Each feed gets the least privileged
 // token the command needs. This file is the command's wiring; the halves are the modules'.
 #include <agent/cli/common.hpp>
+#include <agent/cli/exec_options.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/npm/exec_npm.hpp>
@@ -18,6 +19,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace feedz::cli {
@@ -33,14 +35,11 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
                           "exec needs a command: feedz-agent exec [--feed FEED]... -- "
                           "npm install");
     }
-    std::vector<Feed> feeds;
-    for (const auto& text : arguments.values("feed")) {
-        auto feed = parse_feed(text);
-        if (!feed) {
-            return feed.error();
-        }
-        add_feed(feeds, *feed);
+    auto options = read_exec_options(arguments);
+    if (!options) {
+        return options.error();
     }
+    std::vector<Feed> feeds = options->feeds;
     NpmEnvironment environment = NpmEnvironment::current();
     auto program = find_program(command.front(), environment.get("PATH").value_or(k_default_path));
     if (!program) {
@@ -70,8 +69,10 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     if (!yarn_configs) {
         yarn_configs = std::vector<YarnRc>();
     }
+    // --access: every feed gets that level, whatever the command line says.
+    plan = with_chosen_access(std::move(plan), options->access);
     std::optional<std::string> target;
-    if (plan.operation != Operation::read) {
+    if (plan.operation != Operation::read && !options->access) {
         target = is_yarn_npm_command(command)
                      ? yarn_write_registry(*yarn_configs, cwd)
                      : npm_write_registry(plan, *configs, environment, cwd);
@@ -79,6 +80,7 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
 
     std::vector<NpmFeedCredential> credentials;
     std::vector<SecretString> nuget_variables;
+    SecretString token_variable; // --env NAME: "NAME=TOKEN"
     auto is_set = [&](std::string_view name) {
         return environment.get(name).has_value();
     };
@@ -100,11 +102,37 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
             return collected.error();
         }
         credentials = std::move(*collected);
+        if (options->access && plan.operation != Operation::read
+            && std::none_of(credentials.begin(), credentials.end(), [&](const auto& credential) {
+                   return access_allows(credential.token.access, plan.operation);
+               })) {
+            return make_error(Errc::not_found,
+                              plan.tool + " " + plan.verb + ": no stored token has that level for "
+                                  + (feeds.empty() ? std::string("any feed") : feeds.front().root)
+                                  + (feeds.size() > 1 ? " or the other feeds" : "")
+                                  + "; nothing was run. Store one: feedz-agent login --access "
+                                  + to_string(*options->access) + " --feed FEED");
+        }
+        std::vector<Access> given;
+        for (const auto& credential : credentials) {
+            given.push_back(credential.token.access);
+        }
+        if (auto warning = unclassified_command_warning(command, plan, given)) {
+            std::fprintf(stderr, "%s\n", warning->c_str());
+        }
+        if (options->env) {
+            auto variable =
+                feed_token_variable(agent, feeds.front(), *options->access, *options->env);
+            if (!variable) {
+                return variable.error();
+            }
+            token_variable = std::move(*variable);
+        }
         NuGetCredentialOptions nuget_options;
-        if (arguments.has("feed")) {
+        if (!options->feeds.empty()) {
             nuget_options.feeds = feeds;
         }
-        nuget_options.for_msbuild = arguments.has("nuget-env");
+        nuget_options.for_msbuild = options->nuget_env;
         auto nuget = nuget_credential_variables(
             agent, command, cwd, NuGetConfig::home_directory(), nuget_options, is_set);
         if (!nuget) {
@@ -118,7 +146,8 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     std::string userconfig_variable;
     std::vector<SecretString> placeholders;
     if (!credentials.empty()) {
-        auto created = EphemeralNpmrc::create(merged_npm_userconfig(configs->user, credentials));
+        auto created = EphemeralNpmrc::create(merged_npm_userconfig(
+            configs->user, credentials, configs->value("registry", environment)));
         if (!created) {
             return created.error();
         }
@@ -136,6 +165,7 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
         std::string_view text = *entry;
         std::string_view name = text.substr(0, text.find('='));
         bool replaced = userconfig && NpmEnvironment::names_config(name, "userconfig");
+        replaced = replaced || (options->env && name == *options->env);
         for (const auto& placeholder : placeholders) {
             std::string_view ours = placeholder.view();
             replaced = replaced || name == ours.substr(0, ours.find('='));
@@ -149,6 +179,9 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     }
     for (auto& placeholder : placeholders) {
         child_environment.push_back(placeholder.data());
+    }
+    if (options->env) {
+        child_environment.push_back(token_variable.data());
     }
     std::vector<std::string> nuget_settings;
     if (!nuget_variables.empty()) {
@@ -175,7 +208,8 @@ const Command& exec_command() {
     static const Command command{
         "exec",
         "run npm (npx, pnpm, yarn, bun) or dotnet with the feeds' credentials, none at rest",
-        "usage: feedz-agent exec [--feed FEED]... -- COMMAND [ARG]...\n"
+        "usage: feedz-agent exec [--feed FEED]... [--access read|read-write|full]\n"
+        "                        [--env NAME] [--nuget-env] -- COMMAND [ARG]...\n"
         "\n"
         "Runs COMMAND with a merged npm user config - your own (~/.npmrc or\n"
         "$NPM_CONFIG_USERCONFIG) plus an _auth line for each feed - that exists only in memory\n"
@@ -199,19 +233,32 @@ const Command& exec_command() {
         "UseSharedCompilation=false), so that no process outlives COMMAND with a token.\n"
         "Variables you set yourself are kept.\n"
         "\n"
-        "Each feed gets the least privileged token that suffices: publish, deprecate,\n"
-        "undeprecate, dist-tag add/rm and nuget push get a Read/Write token, unpublish and\n"
-        "nuget delete a Full one, anything else the lowest level that reads. When only a\n"
+        "Each feed gets the least privileged token that suffices, read from COMMAND's line\n"
+        "the way npm, npx, pnpm, yarn (1 and 4) and bun read it: publish, deprecate,\n"
+        "undeprecate, dist-tag add/rm (yarn: tag add/remove) and nuget push get a Read/Write\n"
+        "token, unpublish and nuget delete a Full one, anything else the lowest level that\n"
+        "reads. A program exec does not know, or a script (npm run, pnpm release, sh -c,\n"
+        "make), gets the reading level and a warning: choose with --access. When only a\n"
         "weaker token exists, the command is not run. Signals are passed on, and the exit\n"
         "status is COMMAND's (128+N when signal N ended it; 127 when it is not found).\n"
         "\n"
         "options:\n"
-        "  --feed FEED   give credentials for FEED only (repeatable); without it, every feed\n"
-        "                a stored token was logged in for, every Feedz-shaped registry your\n"
-        "                npm config files name, and every NuGet source a token covers\n"
-        "  --nuget-env   NuGet credentials in variables for every command, not only for\n"
-        "                nuget push and delete (faster than the plugin; see above)\n",
-        {{"feed", true, true}, {"nuget-env", false, false}},
+        "  --feed FEED     give credentials for FEED only (repeatable); without it, every\n"
+        "                  feed a stored token was logged in for, every Feedz-shaped registry\n"
+        "                  your npm config files name, and every NuGet source a token covers\n"
+        "  --access LEVEL  give every feed's npm credential this level (read, read-write or\n"
+        "                  full) instead of the one read from COMMAND; refused when no\n"
+        "                  stored token has it\n"
+        "  --env NAME      also put FEED's token (with --feed FEED and --access LEVEL) into\n"
+        "                  the variable NAME for COMMAND only: for the Feedz CLI, curl against\n"
+        "                  the REST API, build scripts. Never in an argument: use it as\n"
+        "                  \"$NAME\" inside a script, not on exec's command line\n"
+        "  --nuget-env     NuGet credentials in variables for every command, not only for\n"
+        "                  nuget push and delete (faster than the plugin; see above)\n",
+        {{"feed", true, true},
+         {"access", true, false},
+         {"env", true, false},
+         {"nuget-env", false, false}},
         run_exec,
     };
     return command;

@@ -36,40 +36,7 @@ Error needs_level(const NpmCommandPlan& plan,
 } // namespace
 
 bool safe_placeholder_name(const std::string& name) {
-    bool identifier = !name.empty()
-                      && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')
-                      && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-                             return std::isalnum(c) || c == '_';
-                         });
-    if (!identifier) {
-        return false;
-    }
-    std::string upper = name;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) {
-        return static_cast<char>(std::toupper(c));
-    });
-    for (const char* prefix : {"LD_", "NPM_CONFIG_", "YARN_", "NODE_", "DYLD_", "GIT_"}) {
-        if (upper.starts_with(prefix)) {
-            return false;
-        }
-    }
-    for (const char* reserved : {"PATH",
-                                 "HOME",
-                                 "SHELL",
-                                 "ENV",
-                                 "BASH_ENV",
-                                 "IFS",
-                                 "TMPDIR",
-                                 "PWD",
-                                 "USER",
-                                 "LOGNAME",
-                                 "PS4",
-                                 "PROMPT_COMMAND"}) {
-        if (upper == reserved) {
-            return false;
-        }
-    }
-    return true;
+    return safe_secret_variable_name(name);
 }
 
 std::vector<Feed> discover_npm_feeds(const std::vector<TokenInfo>& tokens,
@@ -172,12 +139,21 @@ collect_npm_credentials(Agent& agent,
     return credentials;
 }
 
-Npmrc merged_npm_userconfig(const Npmrc& user, const std::vector<NpmFeedCredential>& credentials) {
+Npmrc merged_npm_userconfig(const Npmrc& user,
+                            const std::vector<NpmFeedCredential>& credentials,
+                            const std::optional<std::string>& default_registry) {
     SecretString text = user.text();
     Npmrc merged = Npmrc::parse(text.view());
+    std::string default_nerf = npm_nerf_dart(default_registry.value_or("")).value_or("");
     for (const auto& credential : credentials) {
-        for (const char* name : {"_authToken", "_auth", "username", "_password"}) {
+        // pnpm runs the user config's tokenHelper for a registry (an unscoped one for the
+        // default registry) instead of reading its _auth.
+        for (const char* name : {"_authToken", "_auth", "username", "_password", "tokenHelper"}) {
             while (merged.erase(credential.nerf + ":" + name)) {
+            }
+        }
+        if (credential.nerf == default_nerf) {
+            while (merged.erase("tokenHelper")) {
             }
         }
         SecretString value = npm_basic_auth(credential.secret.view());
@@ -205,7 +181,7 @@ npm_placeholder_variables(const NpmConfigs& configs,
             }
             std::string name = entry.key.substr(credential.nerf.size() + 1);
             for (const auto& placeholder : npm_placeholders(entry.raw)) {
-                if (!safe_placeholder_name(placeholder.name)) {
+                if (!safe_secret_variable_name(placeholder.name)) {
                     continue; // not a variable we put a credential into
                 }
                 if (environment.get(placeholder.name)

@@ -43,8 +43,12 @@ collect_npm_credentials(Agent& agent,
                         const std::optional<std::string>& target,
                         bool warn_missing);
 
-// The user's own config with our lines in place of any credential for the same registries.
-Npmrc merged_npm_userconfig(const Npmrc& user, const std::vector<NpmFeedCredential>& credentials);
+// The user's own config with our lines in place of any credential for the same registries,
+// pnpm's tokenHelper included (the unscoped one too when `default_registry`, the registry
+// npm and pnpm use for unscoped packages, is one of ours).
+Npmrc merged_npm_userconfig(const Npmrc& user,
+                            const std::vector<NpmFeedCredential>& credentials,
+                            const std::optional<std::string>& default_registry);
 
 // NAME=value for the ${NAME} placeholders the project's config puts on our registries' keys,
 // so that its line does not override ours with an unset placeholder. An _authToken (sent as

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -249,6 +250,43 @@ std::optional<std::string> own_executable() {
 std::string program_beside_own_executable(std::string_view name) {
     auto self = own_executable();
     return join_path(self ? parent_directory(*self) : ".", name);
+}
+
+bool safe_secret_variable_name(std::string_view name) {
+    bool identifier = !name.empty()
+                      && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')
+                      && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                             return std::isalnum(c) || c == '_';
+                         });
+    if (!identifier) {
+        return false;
+    }
+    std::string upper(name);
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) {
+        return static_cast<char>(std::toupper(c));
+    });
+    for (const char* prefix : {"LD_", "NPM_CONFIG_", "YARN_", "NODE_", "DYLD_", "GIT_"}) {
+        if (upper.starts_with(prefix)) {
+            return false;
+        }
+    }
+    for (const char* reserved : {"PATH",
+                                 "HOME",
+                                 "SHELL",
+                                 "ENV",
+                                 "BASH_ENV",
+                                 "IFS",
+                                 "TMPDIR",
+                                 "PWD",
+                                 "USER",
+                                 "LOGNAME",
+                                 "PS4",
+                                 "PROMPT_COMMAND"}) {
+        if (upper == reserved) {
+            return false;
+        }
+    }
+    return true;
 }
 
 SecretString

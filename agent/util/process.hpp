@@ -59,6 +59,11 @@ std::string program_beside_own_executable(std::string_view name);
 SecretString
 environment_entry(std::string_view head, std::string_view secret, std::string_view tail = {});
 
+// Whether a secret may go into the variable `name`: an identifier, and none that changes how
+// programs run (LD_PRELOAD=<token> would make the dynamic loader print the token on every
+// start; PATH, HOME, BASH_ENV and the like would change what runs or where it reads).
+bool safe_secret_variable_name(std::string_view name);
+
 // Exit status as a shell reports it: the exit code, or 128 + N when signal N killed the child.
 int shell_exit_status(int wait_status);
 

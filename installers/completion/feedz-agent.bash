@@ -12,7 +12,7 @@ _feedz_agent_options() {
     logout) echo "--all --help" ;;
     list) echo "--json --help" ;;
     disable | enable) echo "--help" ;;
-    exec) echo "--feed --nuget-env --help" ;;
+    exec) echo "--feed --access --env --nuget-env --help" ;;
     serve) echo "--foreground --idle-timeout --help" ;;
     stop) echo "--help" ;;
     doctor) echo "--json --help" ;;
@@ -64,7 +64,7 @@ _feedz_agent() {
     --npm)
         COMPREPLY=($(compgen -W "userconfig exec none" -- "$cur"))
         return ;;
-    --pat | --feed | --name | --expires | --npm-scope | --nuget-pattern | --idle-timeout)
+    --pat | --feed | --name | --expires | --npm-scope | --nuget-pattern | --idle-timeout | --env)
         COMPREPLY=()
         return ;;
     esac

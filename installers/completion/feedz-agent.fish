@@ -38,6 +38,8 @@ complete -c feedz-agent -n '__fish_seen_subcommand_from logout disable enable' -
 complete -c feedz-agent -n '__fish_seen_subcommand_from list' -l json -d 'machine-readable output'
 complete -c feedz-agent -n '__fish_seen_subcommand_from doctor' -l json -d 'machine-readable output'
 complete -c feedz-agent -n '__fish_seen_subcommand_from exec' -l feed -r -d 'give credentials for this feed only'
+complete -c feedz-agent -n '__fish_seen_subcommand_from exec' -l access -x -a 'read read-write full' -d 'the level every feed gets'
+complete -c feedz-agent -n '__fish_seen_subcommand_from exec' -l env -x -d "also put the feed's token into this variable"
 complete -c feedz-agent -n '__fish_seen_subcommand_from exec' -l nuget-env -d 'NuGet credentials in variables for dotnet restore and build too'
 complete -c feedz-agent -n '__fish_seen_subcommand_from serve' -l foreground -d 'stay in the foreground'
 complete -c feedz-agent -n '__fish_seen_subcommand_from serve' -l idle-timeout -r -d 'exit after this long without requests'
