@@ -127,11 +127,13 @@ collect_npm_credentials(AgentClient& agent,
         bool targeted =
             plan.operation != Operation::read
             && (!target || feed_of_registry(*target).value_or(Feed{}).root == feed.root);
-        auto lookup = agent.get(registry, targeted ? plan.operation : Operation::read);
+        Operation operation = targeted ? plan.operation : Operation::read;
+        auto lookup = agent.get(registry, operation);
         if (!lookup) {
             return lookup.error();
         }
         if (targeted && !lookup->token) {
+            operation = Operation::read;
             if (target && has_insufficient_access(lookup->rejected)) {
                 return needs_level(plan, registry, lookup->rejected);
             }
@@ -157,7 +159,8 @@ collect_npm_credentials(AgentClient& agent,
         credentials.push_back({feed,
                                npm_nerf_dart(registry).value_or(""),
                                *lookup->token,
-                               std::move(lookup->secret)});
+                               std::move(lookup->secret),
+                               operation});
     }
     // A write whose registry we cannot tell (a tarball): fail here when no feed has a token
     // that may write and some has one too weak, as the feed would.
@@ -176,7 +179,8 @@ Npmrc merged_npm_userconfig(const Npmrc& user, const std::vector<NpmFeedCredenti
     SecretString text = user.text();
     Npmrc merged = Npmrc::parse(text.view());
     for (const auto& credential : credentials) {
-        for (const char* name : {"_authToken", "_auth", "username", "_password"}) {
+        // A tokenHelper would win over our _auth in pnpm.
+        for (const char* name : {"_authToken", "_auth", "username", "_password", "tokenHelper"}) {
             while (merged.erase(credential.nerf + ":" + name)) {
             }
         }
