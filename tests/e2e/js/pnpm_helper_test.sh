@@ -8,6 +8,7 @@
 #   - plain `pnpm install` of @acme/hello gets the Read token through the helper, which starts
 #     the agent when none runs;
 #   - npm, which does not read auth.ini, prints no "Unknown user config" warning;
+#   - doctor flags a tokenHelper for the feed in ~/.npmrc that is not ours, with file and line;
 #   - with a Read/Write token logged in too, `exec -- pnpm publish` publishes with it (exec tells
 #     the helper the level it chose), while plain installs keep the Read one;
 #   - a login in another mode gives up the token's share of the helper; the logout of the last
@@ -86,6 +87,14 @@ in_dir "$HOME/npm-app" feedz-agent exec -- npm install
 expect_not_contains "$OUT$ERR" "Unknown user config" "npm's output"
 in_dir "$HOME/npm-app" npm config list
 expect_not_contains "$OUT$ERR" "Unknown user config" "npm's output"
+
+step "doctor flags a tokenHelper for the feed in ~/.npmrc that is not ours"
+cp "$HOME/.npmrc" "$TEST_ROOT/npmrc.before"
+printf '%s:tokenHelper=/bin/false\n' "$NERF" >>"$HOME/.npmrc"
+run "$FEEDZ_AGENT" doctor
+expect_contains "$OUT$ERR" "~/.npmrc:2: a tokenHelper for $REGISTRY that feedz-agent did not write" "doctor"
+expect_not_contains "$OUT$ERR" ".config/pnpm/auth.ini:" "doctor (our own line)"
+cp "$TEST_ROOT/npmrc.before" "$HOME/.npmrc"
 
 step "with a Read/Write token too, exec -- pnpm publish uses it; plain installs keep the Read one"
 npm_login "$WRITE" --feed "$FEED" --access read-write --npm pnpm-helper --name ci
