@@ -24,6 +24,7 @@ const std::vector<const Command*>& commands() {
         &serve_command(),
         &stop_command(),
         &doctor_command(),
+        &token_helper_command(),
     };
     return all;
 }

@@ -52,5 +52,6 @@ const Command& serve_command();
 const Command& stop_command();
 const Command& doctor_command();
 const Command& exec_command();
+const Command& token_helper_command();
 
 } // namespace feedz::cli

@@ -6,6 +6,7 @@
 // token the command needs. This file is the command's wiring; the halves are the modules'.
 #include <agent/cli/common.hpp>
 #include <agent/cli/exec_options.hpp>
+#include <agent/core/environment.hpp>
 #include <agent/core/feed.hpp>
 #include <agent/core/paths.hpp>
 #include <agent/npm/exec_npm.hpp>
@@ -13,6 +14,7 @@
 #include <agent/npm/npm_command.hpp>
 #include <agent/npm/npm_files.hpp>
 #include <agent/npm/npm_userconfig.hpp>
+#include <agent/npm/pnpm_helper.hpp>
 #include <agent/nuget/exec_nuget.hpp>
 #include <agent/nuget/nuget_config.hpp>
 #include <agent/util/process.hpp>
@@ -160,11 +162,14 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
         }
         warn_about_npm_project_credentials(*configs, credentials);
     }
+    // pnpm prefers a tokenHelper to the config's _auth: tell ours which level was chosen.
+    std::string access_variable = exec_access_variable(credentials);
     credentials.clear(); // wipes the tokens: the command gets them from the config only
     for (char** entry = environ; *entry != nullptr; ++entry) {
         std::string_view text = *entry;
         std::string_view name = text.substr(0, text.find('='));
-        bool replaced = userconfig && NpmEnvironment::names_config(name, "userconfig");
+        bool replaced = (userconfig && NpmEnvironment::names_config(name, "userconfig"))
+                        || name == k_env_exec_access;
         replaced = replaced || (options->env && name == *options->env);
         for (const auto& placeholder : placeholders) {
             std::string_view ours = placeholder.view();
@@ -177,6 +182,7 @@ Result<int> run_exec(const Context& context, Arguments& arguments, char**) {
     if (userconfig) {
         child_environment.push_back(userconfig_variable.data());
     }
+    child_environment.push_back(access_variable.data());
     for (auto& placeholder : placeholders) {
         child_environment.push_back(placeholder.data());
     }

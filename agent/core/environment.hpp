@@ -20,6 +20,7 @@ inline constexpr std::string_view k_env_store = "FEEDZ_AGENT_STORE";
 inline constexpr std::string_view k_env_log = "FEEDZ_AGENT_LOG";
 inline constexpr std::string_view k_env_idle_timeout = "FEEDZ_AGENT_IDLE_TIMEOUT";
 inline constexpr std::string_view k_env_keychain_timeout = "FEEDZ_AGENT_KEYCHAIN_TIMEOUT";
+inline constexpr std::string_view k_env_exec_access = "FEEDZ_AGENT_EXEC_ACCESS";
 
 inline constexpr EnvironmentVariable k_environment_variables[] = {
     {k_env_pat, "CI: the token for every feed on https://f.feedz.io/ (read-only, no agent)"},
@@ -35,6 +36,9 @@ inline constexpr EnvironmentVariable k_environment_variables[] = {
      "seconds an agent started on demand waits idle before it exits (default 900; 0 = never)"},
     {k_env_keychain_timeout,
      "seconds the agent waits for the keychain to answer before it reports it hung (default 25)"},
+    {k_env_exec_access,
+     "set by exec for its command: the level it chose per feed (FEED=read|write|manage ...), "
+     "which token-helper serves"},
 };
 
 // The value of environment variable `name`, or nullopt when unset or empty.

@@ -49,6 +49,15 @@ std::string state_directory() {
     return base + "/feedz-agent";
 }
 
+std::string config_home() {
+    return xdg_directory("XDG_CONFIG_HOME").value_or(home_directory() + "/.config");
+}
+
+std::string data_directory() {
+    auto base = xdg_directory("XDG_DATA_HOME").value_or(home_directory() + "/.local/share");
+    return base + "/feedz-agent";
+}
+
 std::string agent_socket_path() {
     if (auto socket = get_env(k_env_socket)) {
         return *socket;

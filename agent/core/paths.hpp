@@ -16,6 +16,13 @@ std::string display_path(const std::string& path);
 // $XDG_STATE_HOME/feedz-agent (default ~/.local/state/feedz-agent): audit log, managed.json.
 std::string state_directory();
 
+// $XDG_CONFIG_HOME (default ~/.config): where pnpm keeps its global auth.ini.
+std::string config_home();
+
+// $XDG_DATA_HOME/feedz-agent (default ~/.local/share/feedz-agent): files other programs run,
+// such as pnpm's token helpers.
+std::string data_directory();
+
 // Where the agent listens: $FEEDZ_AGENT_SOCKET, else $XDG_RUNTIME_DIR/feedz-agent/agent.sock,
 // else state_directory()/agent.sock.
 std::string agent_socket_path();

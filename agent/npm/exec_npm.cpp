@@ -94,11 +94,13 @@ collect_npm_credentials(Agent& agent,
         bool targeted =
             plan.operation != Operation::read
             && (!target || feed_of_registry(*target).value_or(Feed{}).root == feed.root);
-        auto lookup = agent.get(registry, targeted ? plan.operation : Operation::read);
+        Operation operation = targeted ? plan.operation : Operation::read;
+        auto lookup = agent.get(registry, operation);
         if (!lookup) {
             return lookup.error();
         }
         if (targeted && !lookup->token) {
+            operation = Operation::read;
             if (target && has_insufficient_access(lookup->rejected)) {
                 return needs_level(plan, registry, lookup->rejected);
             }
@@ -124,7 +126,8 @@ collect_npm_credentials(Agent& agent,
         credentials.push_back({feed,
                                npm_nerf_dart(registry).value_or(""),
                                *lookup->token,
-                               std::move(lookup->secret)});
+                               std::move(lookup->secret),
+                               operation});
     }
     // A write whose registry we cannot tell (a tarball): fail here when no feed has a token
     // that may write and some has one too weak, as the feed would.

@@ -23,6 +23,7 @@ struct NpmFeedCredential {
     std::string nerf;
     TokenInfo token;
     SecretString secret;
+    Operation operation = Operation::read; // what the token was chosen for
 };
 
 // The feeds a command may need when no --feed is given: those the stored tokens were logged

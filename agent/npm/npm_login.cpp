@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-// npm: `login --npm userconfig|exec|none` and `--npm-scope`, and logout's removal of our lines.
-// userconfig writes one exact-registry `_auth` line per feed into the user's npm config (the
-// only file a token may be written to); exec writes nothing secret; none leaves npm alone.
+// npm: `login --npm userconfig|exec|pnpm-helper|none` and `--npm-scope`, and logout's removal
+// of our lines. userconfig writes one exact-registry `_auth` line per feed into the user's npm
+// config (the only file a token may be written to); exec writes nothing secret; pnpm-helper
+// writes nothing secret either, and gives pnpm a tokenHelper (pnpm_helper.hpp); none leaves npm
+// alone.
 #include <agent/core/paths.hpp>
 #include <agent/npm/npm_checks.hpp>
 #include <agent/npm/npm_files.hpp>
 #include <agent/npm/npm_login.hpp>
 #include <agent/npm/npm_preflight.hpp>
 #include <agent/npm/npmrc.hpp>
+#include <agent/npm/pnpm_helper.hpp>
 #include <agent/npm/yarn_login.hpp>
 #include <agent/util/file.hpp>
 
@@ -32,7 +35,7 @@ constexpr const char* k_file = "npm-file";
 constexpr const char* k_mode = "npm-mode";
 constexpr mode_t k_private_mode = 0600;
 
-enum class NpmMode { userconfig, exec, none };
+enum class NpmMode { userconfig, exec, pnpm_helper, none };
 
 Result<NpmMode> npm_mode(const Arguments& arguments) {
     auto mode = arguments.value("npm").value_or("userconfig");
@@ -42,13 +45,17 @@ Result<NpmMode> npm_mode(const Arguments& arguments) {
     if (mode == "exec") {
         return NpmMode::exec;
     }
+    if (mode == "pnpm-helper") {
+        return NpmMode::pnpm_helper;
+    }
     if (mode == "none") {
         return NpmMode::none;
     }
     return make_error(Errc::invalid_argument,
                       "unknown --npm mode " + quote_argument(mode)
                           + ": use userconfig (the credential in ~/.npmrc), exec (nothing at "
-                            "rest; run npm through `feedz-agent exec`) or none");
+                            "rest; run npm through `feedz-agent exec`), pnpm-helper (exec, and "
+                            "plain pnpm asks the agent through its tokenHelper) or none");
 }
 
 // "@acme" from "@acme" or "acme"; npm scopes are URL-safe names.
@@ -206,7 +213,7 @@ void write_credential(Registration& registration, Npmrc& config, const Feed& fee
                 : "npm: " + shown + " already has this token for " + registry + ".");
 }
 
-// --npm exec: none of our credentials may stay at rest for these feeds.
+// --npm exec and pnpm-helper: none of our credentials may stay at rest for these feeds.
 void remove_credential(Registration& registration, Npmrc& config, const Feed& feed) {
     std::string registry = feed.npm_url();
     std::string key = npm_nerf_dart(registry).value_or("") + ":_auth";
@@ -215,8 +222,9 @@ void remove_credential(Registration& registration, Npmrc& config, const Feed& fe
     }
     if (config.erase(key)) {
         registration.notes.push_back("npm: removed feedz-agent's credential for " + registry
-                                     + " from " + display_path(config.path())
-                                     + " (--npm exec keeps none at rest).");
+                                     + " from " + display_path(config.path()) + " (--npm "
+                                     + registration.arguments.value("npm").value_or("")
+                                     + " keeps none at rest).");
     }
     forget_all(registration.state, k_auth, config.path(), key);
 }
@@ -330,9 +338,10 @@ Result<void> register_with_npm(Registration& registration) {
             staged_notes.push_back(*warning);
         }
     }
-    if (*mode == NpmMode::exec) {
-        staged_notes.push_back("npm: no credential is kept at rest (--npm exec); run npm "
-                               "as `feedz-agent exec -- npm install`.");
+    if (*mode == NpmMode::exec || *mode == NpmMode::pnpm_helper) {
+        staged_notes.push_back("npm: no credential is kept at rest (--npm "
+                               + registration.arguments.value("npm").value_or("")
+                               + "); run npm as `feedz-agent exec -- npm install`.");
     }
     if (config->changed()) {
         // Whoever writes into a file we created shares it, so that the last logout removes it.
@@ -351,6 +360,11 @@ Result<void> register_with_npm(Registration& registration) {
         }
     }
     staging.commit(registration);
+    if (*mode == NpmMode::pnpm_helper) {
+        FEEDZ_TRY(register_pnpm_helpers(registration));
+    } else {
+        FEEDZ_TRY(withdraw_pnpm_helpers(registration));
+    }
 
     // What in the user's npm setup would still get in the way.
     auto configs = load_npm_configs(cwd, environment, home);
@@ -369,6 +383,7 @@ Result<void> register_with_npm(Registration& registration) {
 Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
                                  std::vector<std::string>& notes) {
     FEEDZ_TRY(unregister_from_yarn(released, notes));
+    FEEDZ_TRY(unregister_pnpm_helpers(released, notes));
     std::map<std::string, std::vector<ManagedEntry>> by_file;
     for (const auto& entry : released) {
         if (entry.kind.starts_with("npm-")) {

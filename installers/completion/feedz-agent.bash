@@ -7,8 +7,8 @@
 _feedz_agent_options() {
     case $1 in
     login)
-        echo "--pat --pat-stdin --feed --name --access --expires --npm --npm-scope --no-nuget
-              --nuget-pattern --no-verify --help" ;;
+        echo "--pat --pat-stdin --feed --name --access --expires --npm --npm-scope --yarn
+              --no-nuget --nuget-pattern --no-verify --help" ;;
     logout) echo "--all --help" ;;
     list) echo "--json --help" ;;
     disable | enable) echo "--help" ;;
@@ -62,7 +62,10 @@ _feedz_agent() {
         COMPREPLY=($(compgen -W "read read-write full" -- "$cur"))
         return ;;
     --npm)
-        COMPREPLY=($(compgen -W "userconfig exec none" -- "$cur"))
+        COMPREPLY=($(compgen -W "userconfig exec pnpm-helper none" -- "$cur"))
+        return ;;
+    --yarn)
+        COMPREPLY=($(compgen -W "auto berry none" -- "$cur"))
         return ;;
     --pat | --feed | --name | --expires | --npm-scope | --nuget-pattern | --idle-timeout | --env)
         COMPREPLY=()

@@ -117,7 +117,8 @@ expect_eq "$(complete_words lo)" "login logout " "completion of 'lo'"
 expect_eq "$(complete_words login --n)" "--name --no-nuget --no-verify --npm --npm-scope --nuget-pattern " \
     "completion of 'login --n'"
 expect_eq "$(complete_words login --access r)" "read read-write " "completion of 'login --access r'"
-expect_eq "$(complete_words login --npm "")" "exec none userconfig " "completion of 'login --npm'"
+expect_eq "$(complete_words login --npm "")" "exec none pnpm-helper userconfig " "completion of 'login --npm'"
+expect_eq "$(complete_words login --yarn "")" "auto berry none " "completion of 'login --yarn'"
 expect_eq "$(complete_words exec --feed x -- np)" "$(compgen -c -- np | sort -u | tr '\n' ' ')" \
     "completion of the command after 'exec --'"
 
