@@ -4,8 +4,6 @@
 #include <agent/npm/yarn_login.hpp>
 #include <agent/util/file.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
 namespace feedz {
@@ -52,26 +50,6 @@ void add_variable(std::vector<SecretString>& variables,
     out = std::copy(user.begin(), user.end(), out);
     std::copy(secret.begin(), secret.end(), out);
     variables.push_back(std::move(entry));
-}
-
-std::optional<nlohmann::json> package_json(const std::string& directory) {
-    auto text = read_file(directory + "/package.json");
-    if (!text || !*text) {
-        return std::nullopt;
-    }
-    auto json = nlohmann::json::parse(**text, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-        return std::nullopt;
-    }
-    return json;
-}
-
-std::optional<std::string> string_at(const nlohmann::json& object, const char* key) {
-    auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
 }
 
 // The value of `field` of `section`.`key` in the last file that sets it.
@@ -180,13 +158,12 @@ bool is_yarn_npm_command(const std::vector<std::string>& command) {
 
 std::string yarn_write_registry(const std::vector<YarnRc>& configs, const std::string& cwd) {
     std::string scope;
-    if (auto package = package_json(cwd)) {
-        if (auto it = package->find("publishConfig"); it != package->end() && it->is_object()) {
-            if (auto registry = string_at(*it, "registry")) {
-                return *registry;
-            }
+    if (auto package = read_package_manifest(cwd)) {
+        if (auto registry = package->publish_config.find("registry");
+            registry != package->publish_config.end()) {
+            return registry->second;
         }
-        std::string name = string_at(*package, "name").value_or("");
+        const std::string& name = package->name;
         if (name.starts_with('@') && name.find('/') != std::string::npos) {
             scope = name.substr(1, name.find('/') - 1);
         }

@@ -3,13 +3,12 @@
 
 #include <agent/util/file.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <span>
 #include <utility>
 
@@ -876,26 +875,6 @@ NpmCommandPlan plan_at_depth(const std::vector<std::string>& command, int depth)
     return plan;
 }
 
-std::optional<nlohmann::json> read_package_json(const std::string& directory) {
-    auto text = read_file(directory + "/package.json");
-    if (!text || !*text) {
-        return std::nullopt;
-    }
-    auto json = nlohmann::json::parse(**text, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-        return std::nullopt;
-    }
-    return json;
-}
-
-std::optional<std::string> string_member(const nlohmann::json& object, const std::string& key) {
-    auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
-}
-
 // "@s" of "@s/n@1.0.0", "" for an unscoped name.
 std::string scope_of(std::string_view name) {
     if (!name.starts_with('@')) {
@@ -971,7 +950,7 @@ std::optional<std::string> npm_write_registry(const NpmCommandPlan& plan,
         base = plan.directory->starts_with('/') ? *plan.directory : cwd + "/" + *plan.directory;
     }
     std::string name;
-    std::optional<nlohmann::json> publish_config;
+    std::map<std::string, std::string> publish_config;
     std::string target = plan.target.value_or(".");
     std::string directory = target.starts_with('/') ? target : base + "/" + target;
     bool names_package = plan.target && !target.starts_with('.') && !target.starts_with('/')
@@ -981,26 +960,20 @@ std::optional<std::string> npm_write_registry(const NpmCommandPlan& plan,
         // A spec: "@s/n@1.0.0" or "n@latest"; only its scope matters.
         name = target;
     } else if (is_directory(directory)) {
-        auto package = read_package_json(directory);
+        auto package = read_package_manifest(directory);
         if (!package) {
             return std::nullopt;
         }
-        name = string_member(*package, "name").value_or("");
-        if (auto it = package->find("publishConfig"); it != package->end() && it->is_object()) {
-            publish_config = *it;
-        }
+        name = package->name;
+        publish_config = package->publish_config;
     } else {
         return std::nullopt; // a tarball: its package.json is inside
     }
     std::string scope = scope_of(name);
-    if (publish_config) {
-        if (!scope.empty()) {
-            if (auto registry = string_member(*publish_config, scope + ":registry")) {
-                return registry;
-            }
-        }
-        if (auto registry = string_member(*publish_config, "registry")) {
-            return registry;
+    for (const std::string& key :
+         {scope.empty() ? std::string() : scope + ":registry", std::string("registry")}) {
+        if (auto it = publish_config.find(key); !key.empty() && it != publish_config.end()) {
+            return it->second;
         }
     }
     if (!scope.empty()) {

@@ -4,6 +4,8 @@
 #include <agent/util/file.hpp>
 #include <agent/util/process.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <sys/stat.h>
 
 #include <cctype>
@@ -256,6 +258,29 @@ Result<NpmConfigs> load_npm_configs(const std::string& cwd,
         configs.global = load_optional(*global_path, configs.unreadable);
     }
     return configs;
+}
+
+std::optional<PackageManifest> read_package_manifest(const std::string& directory) {
+    auto text = read_file(directory + "/package.json");
+    if (!text || !*text) {
+        return std::nullopt;
+    }
+    auto json = nlohmann::json::parse(**text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return std::nullopt;
+    }
+    PackageManifest manifest;
+    if (auto name = json.find("name"); name != json.end() && name->is_string()) {
+        manifest.name = name->get<std::string>();
+    }
+    if (auto config = json.find("publishConfig"); config != json.end() && config->is_object()) {
+        for (const auto& [key, value] : config->items()) {
+            if (value.is_string()) {
+                manifest.publish_config[key] = value.get<std::string>();
+            }
+        }
+    }
+    return manifest;
 }
 
 } // namespace feedz

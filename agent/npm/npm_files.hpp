@@ -4,6 +4,7 @@
 #include <agent/npm/npmrc.hpp>
 #include <agent/util/result.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,5 +102,14 @@ std::string npm_resolve_path(std::string_view value,
                              const NpmEnvironment& environment,
                              const std::string& home,
                              const std::string& cwd);
+
+// What a package.json says about where a publish goes.
+struct PackageManifest {
+    std::string name;                                  // "" when it has none
+    std::map<std::string, std::string> publish_config; // publishConfig's string members
+};
+
+// The package.json in `directory`, if there is one that parses as a JSON object.
+std::optional<PackageManifest> read_package_manifest(const std::string& directory);
 
 } // namespace feedz

@@ -354,21 +354,7 @@ std::optional<std::string> Npmrc::line_digest(std::string_view key) const {
 }
 
 SecretString Npmrc::text() const {
-    std::size_t size = 0;
-    for (const auto& line : m_lines) {
-        size += line.content.size() + line.eol.size();
-    }
-    SecretString text = SecretString::with_size(size);
-    char* out = text.data();
-    for (const auto& line : m_lines) {
-        for (std::string_view part : {line.content.view(), std::string_view(line.eol)}) {
-            if (!part.empty()) {
-                std::memcpy(out, part.data(), part.size());
-                out += part.size();
-            }
-        }
-    }
-    return text;
+    return join_lines(m_lines);
 }
 
 Result<void>

@@ -79,10 +79,7 @@ public:
     Result<void> save();
 
 private:
-    struct Line {
-        SecretString content; // without the line ending
-        std::string eol;      // "\n", "\r\n", a lone "\r", or "" for a last line without one
-    };
+    using Line = SecretLine;
 
     std::optional<std::size_t> find_line(std::string_view key) const;
 

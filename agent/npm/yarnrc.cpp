@@ -451,19 +451,7 @@ bool YarnRc::remove(std::string_view section,
 }
 
 SecretString YarnRc::text() const {
-    std::size_t size = 0;
-    for (const auto& line : m_lines) {
-        size += line.content.size() + line.eol.size();
-    }
-    SecretString text = SecretString::with_size(size);
-    char* out = text.data();
-    for (const auto& line : m_lines) {
-        std::memcpy(out, line.content.view().data(), line.content.size());
-        out += line.content.size();
-        std::memcpy(out, line.eol.data(), line.eol.size());
-        out += line.eol.size();
-    }
-    return text;
+    return join_lines(m_lines);
 }
 
 Result<void> YarnRc::save() {

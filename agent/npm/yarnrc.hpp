@@ -84,10 +84,7 @@ public:
     Result<void> save();
 
 private:
-    struct Line {
-        SecretString content; // without the line ending
-        std::string eol;      // "\n", "\r\n", or "" for a last line without one
-    };
+    using Line = SecretLine;
 
     struct Section {
         std::size_t header = 0; // index of the `section:` line

@@ -58,4 +58,22 @@ void SecretString::clear() {
     m_size = 0;
 }
 
+SecretString join_lines(const std::vector<SecretLine>& lines) {
+    std::size_t size = 0;
+    for (const auto& line : lines) {
+        size += line.content.size() + line.eol.size();
+    }
+    SecretString text = SecretString::with_size(size);
+    char* out = text.data();
+    for (const auto& line : lines) {
+        for (std::string_view part : {line.content.view(), std::string_view(line.eol)}) {
+            if (!part.empty()) {
+                std::memcpy(out, part.data(), part.size());
+                out += part.size();
+            }
+        }
+    }
+    return text;
+}
+
 } // namespace feedz

@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace feedz {
 
@@ -48,5 +50,15 @@ private:
 
 // Overwrites `size` bytes at `data` in a way the compiler may not elide.
 void wipe_memory(void* data, std::size_t size);
+
+// One line of a text file that may hold a secret (a config file's), kept apart from its line
+// ending so that edits keep the file's own.
+struct SecretLine {
+    SecretString content; // without the line ending
+    std::string eol;      // "\n", "\r\n", a lone "\r", or "" for a last line without one
+};
+
+// The lines joined back into the file's text, in one wiped buffer.
+SecretString join_lines(const std::vector<SecretLine>& lines);
 
 } // namespace feedz
