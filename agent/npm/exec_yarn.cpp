@@ -3,8 +3,10 @@
 #include <agent/npm/npmrc.hpp>
 #include <agent/npm/yarn_login.hpp>
 #include <agent/util/file.hpp>
+#include <agent/util/process.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace feedz {
 
@@ -14,42 +16,39 @@ bool same_registry(std::string_view a, std::string_view b) {
     return yarn_registry_key(a) == yarn_registry_key(b);
 }
 
-bool is_taken(const std::string& name,
-              const NpmEnvironment& environment,
-              const std::vector<SecretString>& taken,
-              const std::vector<SecretString>& ours) {
-    auto named = [&](const SecretString& entry) {
-        std::string_view text = entry.view();
-        return text.substr(0, text.find('=')) == name;
-    };
-    return environment.get(name) || std::any_of(taken.begin(), taken.end(), named)
-           || std::any_of(ours.begin(), ours.end(), named);
+// One ${NAME} that an auth field of a covered registry names.
+struct Reference {
+    std::string name;
+    bool ident = false; // npmAuthIdent (the token); else npmAuthToken (left empty)
+    const NpmFeedCredential* credential = nullptr;
+};
+
+// How often `${name` stands in `text` as an expansion (${NAME}, ${NAME-…}, ${NAME:-…}).
+std::size_t expansions_of(std::string_view text, const std::string& name) {
+    std::string needle = "${" + name;
+    std::size_t count = 0;
+    for (std::size_t at = text.find(needle); at != std::string_view::npos;
+         at = text.find(needle, at + 1)) {
+        std::size_t after = at + needle.size();
+        if (after < text.size()
+            && (text[after] == '}' || text[after] == '-' || text[after] == ':')) {
+            ++count;
+        }
+    }
+    return count;
 }
 
-// Adds NAME=value for the variable `value` names, if it names one we may set.
-void add_variable(std::vector<SecretString>& variables,
-                  const std::string& field,
-                  const std::string& value,
-                  const NpmFeedCredential& credential,
-                  const NpmEnvironment& environment,
-                  const std::vector<SecretString>& taken) {
-    auto name = yarn_variable(value);
-    if (!name || !safe_placeholder_name(*name) || is_taken(*name, environment, taken, variables)) {
-        return;
+void add_references(std::vector<Reference>& references,
+                    const YarnEntry& entry,
+                    const NpmFeedCredential& credential) {
+    for (const char* field : {"npmAuthToken", "npmAuthIdent"}) {
+        if (const auto* value = entry.field(field)) {
+            if (auto name = yarn_variable(*value)) {
+                references.push_back(
+                    {*name, std::string_view(field) == "npmAuthIdent", &credential});
+            }
+        }
     }
-    std::string prefix = *name + "=";
-    if (field == "npmAuthToken") {
-        variables.emplace_back(prefix);
-        return;
-    }
-    std::string_view secret = credential.secret.view();
-    SecretString entry = SecretString::with_size(prefix.size() + 6 + secret.size());
-    std::string_view user = "feedz:";
-    char* out = entry.data();
-    out = std::copy(prefix.begin(), prefix.end(), out);
-    out = std::copy(user.begin(), user.end(), out);
-    std::copy(secret.begin(), secret.end(), out);
-    variables.push_back(std::move(entry));
 }
 
 // The value of `field` of `section`.`key` in the last file that sets it.
@@ -113,31 +112,65 @@ std::vector<SecretString> yarn_auth_variables(const std::vector<YarnRc>& configs
                                               const NpmEnvironment& environment,
                                               const std::vector<NpmFeedCredential>& credentials,
                                               const std::vector<SecretString>& taken) {
-    std::vector<SecretString> variables;
+    std::vector<Reference> references;
     for (const auto& config : configs) {
         for (const auto& credential : credentials) {
             for (const auto& entry : config.entries("npmRegistries")) {
-                if (!same_registry(entry.key, credential.nerf)) {
-                    continue;
-                }
-                for (const char* field : {"npmAuthToken", "npmAuthIdent"}) {
-                    if (const auto* value = entry.field(field)) {
-                        add_variable(variables, field, *value, credential, environment, taken);
-                    }
+                if (same_registry(entry.key, credential.nerf)) {
+                    add_references(references, entry, credential);
                 }
             }
             for (const auto& entry : config.entries("npmScopes")) {
                 const auto* server = entry.field("npmRegistryServer");
-                if (server == nullptr || !same_registry(*server, credential.nerf)) {
-                    continue;
-                }
-                for (const char* field : {"npmAuthToken", "npmAuthIdent"}) {
-                    if (const auto* value = entry.field(field)) {
-                        add_variable(variables, field, *value, credential, environment, taken);
-                    }
+                if (server != nullptr && same_registry(*server, credential.nerf)) {
+                    add_references(references, entry, credential);
                 }
             }
         }
+    }
+    std::vector<SecretString> variables;
+    std::vector<std::string> done;
+    for (const auto& reference : references) {
+        const std::string& name = reference.name;
+        if (std::find(done.begin(), done.end(), name) != done.end()) {
+            continue;
+        }
+        done.push_back(name);
+        auto taken_by = [&](const SecretString& entry) {
+            std::string_view text = entry.view();
+            return text.substr(0, text.find('=')) == name;
+        };
+        if (!safe_placeholder_name(name) || environment.get(name)
+            || std::any_of(taken.begin(), taken.end(), taken_by)) {
+            continue; // not a variable we put a credential into, or the user's own value wins
+        }
+        // The name must stand only where it was found for one feed's credential: anywhere else
+        // (another registry, another feed, the top level) yarn would send the token there too.
+        std::size_t found = 0;
+        bool one_meaning = true;
+        for (const auto& other : references) {
+            if (other.name == name) {
+                ++found;
+                one_meaning = one_meaning && other.ident == reference.ident
+                              && other.credential->feed.root == reference.credential->feed.root;
+            }
+        }
+        std::size_t written = 0;
+        for (const auto& config : configs) {
+            written += expansions_of(config.text().view(), name);
+        }
+        if (!one_meaning || written != found) {
+            std::fprintf(stderr,
+                         "feedz-agent: warning: ${%s} in your .yarnrc.yml files stands for more "
+                         "than %s's credential, so exec leaves it unset; give each feed's entry "
+                         "a variable of its own\n",
+                         name.c_str(),
+                         reference.credential->feed.npm_url().c_str());
+            continue;
+        }
+        variables.push_back(reference.ident ? environment_entry(name + "=feedz:",
+                                                                reference.credential->secret.view())
+                                            : environment_entry(name + "=", ""));
     }
     return variables;
 }
