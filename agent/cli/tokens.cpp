@@ -152,9 +152,13 @@ Result<void> unregister_tokens(const std::vector<std::string>& names) {
     for (const auto& note : notes) {
         std::printf("%s\n", note.c_str());
     }
-    FEEDZ_TRY(state.save());
-    FEEDZ_TRY(nuget);
-    return npm;
+    if (!nuget || !npm) {
+        // The records stay, so that `logout NAME` again (after the file is fixed) removes
+        // what is left; entries already removed are skipped then.
+        FEEDZ_TRY(nuget);
+        return npm;
+    }
+    return state.save();
 }
 
 Result<int> run_logout(const Context& context, Arguments& arguments, char**) {

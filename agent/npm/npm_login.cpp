@@ -380,10 +380,10 @@ Result<void> register_with_npm(Registration& registration) {
     return {};
 }
 
-Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
-                                 std::vector<std::string>& notes) {
-    FEEDZ_TRY(unregister_from_yarn(released, notes));
-    FEEDZ_TRY(unregister_pnpm_helpers(released, notes));
+namespace {
+
+Result<void> unregister_from_npmrc(const std::vector<ManagedEntry>& released,
+                                   std::vector<std::string>& notes) {
     std::map<std::string, std::vector<ManagedEntry>> by_file;
     for (const auto& entry : released) {
         if (entry.kind.starts_with("npm-")) {
@@ -439,6 +439,20 @@ Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
         }
     }
     return {};
+}
+
+} // namespace
+
+Result<void> unregister_from_npm(const std::vector<ManagedEntry>& released,
+                                 std::vector<std::string>& notes) {
+    // Each file on its own: one that cannot be read must not keep the others' entries (a
+    // credential line in ~/.npmrc above all) on disk.
+    auto npmrc = unregister_from_npmrc(released, notes);
+    auto yarn = unregister_from_yarn(released, notes);
+    auto pnpm = unregister_pnpm_helpers(released, notes);
+    FEEDZ_TRY(npmrc);
+    FEEDZ_TRY(yarn);
+    return pnpm;
 }
 
 } // namespace feedz
