@@ -265,7 +265,25 @@ bool safe_secret_variable_name(std::string_view name) {
     std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) {
         return static_cast<char>(std::toupper(c));
     });
-    for (const char* prefix : {"LD_", "NPM_CONFIG_", "YARN_", "NODE_", "DYLD_", "GIT_"}) {
+    // Prefixes of variables that configure a loader, a runtime or a client (the token would be
+    // read as a setting, and often printed back in its error), and our own.
+    for (const char* prefix : {"LD_",
+                               "DYLD_",
+                               "NPM_CONFIG_",
+                               "YARN_",
+                               "PNPM_",
+                               "BUN_",
+                               "COREPACK_",
+                               "NODE_",
+                               "GIT_",
+                               "LC_",
+                               "PYTHON",
+                               "PERL",
+                               "RUBY",
+                               "JAVA_",
+                               "_JAVA_",
+                               "JDK_",
+                               "FEEDZ_AGENT_"}) {
         if (upper.starts_with(prefix)) {
             return false;
         }
@@ -281,7 +299,24 @@ bool safe_secret_variable_name(std::string_view name) {
                                  "USER",
                                  "LOGNAME",
                                  "PS4",
-                                 "PROMPT_COMMAND"}) {
+                                 "PROMPT_COMMAND",
+                                 "LANG",
+                                 "LANGUAGE",
+                                 "TERM",
+                                 "EDITOR",
+                                 "VISUAL",
+                                 "PAGER",
+                                 "BROWSER",
+                                 "SSH_ASKPASS",
+                                 "SUDO_ASKPASS",
+                                 "MAKEFLAGS",
+                                 "MFLAGS",
+                                 "HTTP_PROXY",
+                                 "HTTPS_PROXY",
+                                 "ALL_PROXY",
+                                 "NO_PROXY",
+                                 "FEEDZ_PAT",
+                                 "FEEDZ_CREDENTIALS"}) {
         if (upper == reserved) {
             return false;
         }

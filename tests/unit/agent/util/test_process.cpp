@@ -316,3 +316,40 @@ TEST_CASE("run_child: a signal another process sends us is passed on to the chil
     REQUIRE(status);
     CHECK(*status == 42);
 }
+
+TEST_CASE("process: the variables a secret may go into") {
+    for (const char* name : {"FEEDZ_KEY", "NPM_TOKEN", "FEEDZ_NPM_AUTH_ACME_PKGS", "_x1"}) {
+        INFO(name);
+        CHECK(feedz::safe_secret_variable_name(name));
+    }
+    // Not identifiers; read by loaders, runtimes, shells, clients or ourselves as settings.
+    for (const char* name : {"",
+                             "1A",
+                             "A-B",
+                             "LD_PRELOAD",
+                             "ld_preload",
+                             "NODE_OPTIONS",
+                             "npm_config_registry",
+                             "YARN_RC_FILENAME",
+                             "PNPM_HOME",
+                             "BUN_INSTALL",
+                             "LC_ALL",
+                             "LANG",
+                             "TERM",
+                             "EDITOR",
+                             "PAGER",
+                             "JAVA_TOOL_OPTIONS",
+                             "_JAVA_OPTIONS",
+                             "PYTHONWARNINGS",
+                             "https_proxy",
+                             "MAKEFLAGS",
+                             "FEEDZ_PAT",
+                             "FEEDZ_CREDENTIALS",
+                             "FEEDZ_AGENT_LOG",
+                             "PATH",
+                             "BASH_ENV",
+                             "GIT_ASKPASS"}) {
+        INFO(name);
+        CHECK_FALSE(feedz::safe_secret_variable_name(name));
+    }
+}
