@@ -25,19 +25,31 @@ constexpr mode_t k_script_mode = 0755;
 // (TOKEN_HELPER_UNSUPPORTED_CHARACTER).
 constexpr std::string_view k_unusable = " \t$%\\\"'";
 
-// "127.0.0.1_8443_acme_packages" for https://127.0.0.1:8443/acme/packages/.
+// "127.0.0.1_3a8443_2facme_2fpackages" for https://127.0.0.1:8443/acme/packages/: each byte
+// other than a letter, digit, '.' or '-' as '_' and its hex code, so that two feeds never share
+// a script (a plain http:// root gets "http_3a" in front).
 std::string script_name(const Feed& feed) {
     std::string_view rest = feed.root;
-    if (auto scheme = rest.find("://"); scheme != std::string_view::npos) {
-        rest.remove_prefix(scheme + 3);
-    }
     std::string name;
-    for (char c : rest) {
-        bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-        name += plain ? c : '_';
+    if (rest.starts_with("https://")) {
+        rest.remove_prefix(8);
+    } else if (rest.starts_with("http://")) {
+        rest.remove_prefix(7);
+        name = "http_3a";
     }
-    while (!name.empty() && name.back() == '_') {
-        name.pop_back();
+    while (rest.ends_with('/')) {
+        rest.remove_suffix(1);
+    }
+    static const char* const k_hex = "0123456789abcdef";
+    for (char c : rest) {
+        auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) || c == '.' || c == '-') {
+            name += c;
+        } else {
+            name += '_';
+            name += k_hex[byte >> 4];
+            name += k_hex[byte & 15];
+        }
     }
     return name;
 }
