@@ -13,6 +13,12 @@ namespace feedz {
 
 namespace {
 
+// A UTF-8 byte order mark that starts the file: kept in the text, skipped when reading keys.
+std::string_view without_bom(std::string_view line) {
+    constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+    return line.starts_with(k_bom) ? line.substr(k_bom.size()) : line;
+}
+
 std::size_t indent_of(std::string_view line) {
     std::size_t i = 0;
     while (i < line.size() && line[i] == ' ') {
@@ -183,7 +189,7 @@ Result<YarnRc> YarnRc::parse(std::string_view text, std::string path) {
     }
     bool content_seen = false;
     for (std::size_t i = 0; i < config.m_lines.size(); ++i) {
-        std::string_view line = config.m_lines[i].content.view();
+        std::string_view line = without_bom(config.m_lines[i].content.view());
         if (line.find('\0') != std::string_view::npos) {
             return yaml_error(config.m_path, i + 1, "a NUL byte: this is not a YAML file");
         }
@@ -218,7 +224,7 @@ Result<YarnRc> YarnRc::load(const std::string& path) {
 std::optional<YarnRc::Section> YarnRc::find_section(std::string_view section) const {
     std::optional<Section> found;
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
-        std::string_view line = m_lines[i].content.view();
+        std::string_view line = without_bom(m_lines[i].content.view());
         if (is_blank(line)) {
             continue;
         }
@@ -311,7 +317,7 @@ std::vector<YarnEntry> YarnRc::entries(std::string_view section) const {
 std::optional<std::string> YarnRc::top_level(std::string_view name) const {
     std::optional<std::string> found;
     for (const auto& line : m_lines) {
-        std::string_view text = line.content.view();
+        std::string_view text = without_bom(line.content.view());
         if (is_blank(text) || indent_of(text) != 0) {
             continue;
         }

@@ -196,3 +196,17 @@ TEST_CASE("yarnrc: save writes the file, through a link, and keeps its mode") {
     REQUIRE(missing);
     CHECK_FALSE(missing->exists());
 }
+
+TEST_CASE("yarnrc: a byte order mark stays, and the section after it is found") {
+    std::string original = "\xEF\xBB\xBFnpmRegistries:\n  \"//r.example/\":\n    npmAuthIdent: x\n";
+    YarnRc config = parsed(original);
+    auto written = config.add("npmRegistries", k_registry, k_auth);
+    REQUIRE(written);
+    REQUIRE(written->has_value());
+    std::string text = text_of(config);
+    CHECK(text.starts_with(original));
+    CHECK(text.find("npmRegistries:", 4) == std::string::npos); // no second section
+    CHECK(parsed(text).entries("npmRegistries").size() == 2);
+    CHECK(config.remove("npmRegistries", k_registry, **written, true));
+    CHECK(text_of(config) == original);
+}
