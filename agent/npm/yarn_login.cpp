@@ -217,7 +217,10 @@ Result<void> unregister_from_yarn(const std::vector<ManagedEntry>& released,
             by_file[entry.file].push_back(entry);
         }
     }
-    for (const auto& [path, entries] : by_file) {
+    for (const auto& file : by_file) {
+        // Not a structured binding: clang 14 cannot capture one in the lambda below.
+        const std::string& path = file.first;
+        const std::vector<ManagedEntry>& entries = file.second;
         auto config = YarnRc::load(path);
         if (!config) {
             return make_error(config.error().code,
