@@ -26,7 +26,9 @@ NERF=//${FEED_HOST}/acme/pkgs/npm/
 # yarn as a berry user runs it: `yarn` on PATH (ahead of yarn 1); its global folder and cache
 # under the test root.
 ln -s "$JS_CLIENTS_DIR/bin/yarn-berry" "$BIN_DIR/yarn"
+# With CI set (as in CI), berry refuses to write a lockfile; the test's projects start without.
 export YARN_ENABLE_TELEMETRY=0 YARN_ENABLE_GLOBAL_CACHE=0 YARN_ENABLE_PROGRESS_BARS=0
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 export YARN_GLOBAL_FOLDER=$TEST_ROOT/yarn-global
 [ "$(yarn --version | cut -d. -f1)" -ge 2 ] || fail "yarn $(yarn --version) is not berry"
 
