@@ -173,39 +173,79 @@ npm_placeholder_variables(const NpmConfigs& configs,
     if (!configs.project) {
         return variables;
     }
-    std::vector<std::string> exported;
+
+    // Every ${NAME} on a credential key of a covered feed, with what it would be set to.
+    struct Reference {
+        std::string name;
+        std::string key; // "_auth", "_authToken", ...
+        const NpmFeedCredential* credential;
+    };
+
+    std::vector<Reference> references;
     for (const auto& entry : configs.project->entries()) {
         if (!entry.top_level()) {
             continue;
         }
         for (const auto& credential : credentials) {
-            if (!entry.key.starts_with(credential.nerf + ":")) {
-                continue;
-            }
-            std::string name = entry.key.substr(credential.nerf.size() + 1);
-            for (const auto& placeholder : npm_placeholders(entry.raw)) {
-                if (!safe_secret_variable_name(placeholder.name)) {
-                    continue; // not a variable we put a credential into
+            if (entry.key.starts_with(credential.nerf + ":")) {
+                for (const auto& placeholder : npm_placeholders(entry.raw)) {
+                    references.push_back({placeholder.name,
+                                          entry.key.substr(credential.nerf.size() + 1),
+                                          &credential});
                 }
-                if (environment.get(placeholder.name)
-                    || std::find(exported.begin(), exported.end(), placeholder.name)
-                           != exported.end()) {
-                    continue; // the user's own value wins
-                }
-                SecretString value;
-                if (name == "_auth") {
-                    value = npm_basic_auth(credential.secret.view());
-                } else if (name == "_password") {
-                    value = npm_base64(credential.secret.view());
-                } else if (name == "username") {
-                    value = SecretString("feedz");
-                } else if (name != "_authToken") {
-                    continue;
-                }
-                variables.push_back(environment_entry(placeholder.name + "=", value.view()));
-                exported.push_back(placeholder.name);
             }
         }
+    }
+    std::vector<std::string> done;
+    for (const auto& reference : references) {
+        const std::string& name = reference.name;
+        if (std::find(done.begin(), done.end(), name) != done.end()) {
+            continue;
+        }
+        done.push_back(name);
+        if (!safe_secret_variable_name(name) || environment.get(name)) {
+            continue; // not a variable we put a credential into, or the user's own value wins
+        }
+        // The name must stand only on this feed's credential keys: anywhere else (another
+        // registry's key, another feed's) npm would send the token there too.
+        std::size_t found = 0;
+        bool one_meaning = true;
+        for (const auto& other : references) {
+            if (other.name == name) {
+                ++found;
+                one_meaning = one_meaning && other.key == reference.key
+                              && other.credential->feed.root == reference.credential->feed.root;
+            }
+        }
+        std::size_t written = 0;
+        for (const Npmrc* file : configs.files()) {
+            for (const auto& placeholder : npm_placeholders(file->text().view())) {
+                if (placeholder.name == name) {
+                    ++written;
+                }
+            }
+        }
+        if (!one_meaning || written != found) {
+            std::fprintf(stderr,
+                         "feedz-agent: warning: ${%s} in your npm config files stands for more "
+                         "than %s's credential, so exec leaves it unset; give it a variable of "
+                         "its own\n",
+                         name.c_str(),
+                         reference.credential->feed.npm_url().c_str());
+            continue;
+        }
+        const std::string& key = reference.key;
+        SecretString value;
+        if (key == "_auth") {
+            value = npm_basic_auth(reference.credential->secret.view());
+        } else if (key == "_password") {
+            value = npm_base64(reference.credential->secret.view());
+        } else if (key == "username") {
+            value = SecretString("feedz");
+        } else if (key != "_authToken") {
+            continue;
+        }
+        variables.push_back(environment_entry(name + "=", value.view()));
     }
     return variables;
 }

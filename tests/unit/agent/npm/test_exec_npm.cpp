@@ -145,3 +145,27 @@ TEST_CASE("merged_npm_userconfig: an unscoped tokenHelper goes only when the def
           != std::string::npos);
     CHECK(merged(user, credentials).find("tokenHelper=/home/u/bin/helper") != std::string::npos);
 }
+
+TEST_CASE(
+    "exec npm: a project placeholder gets our credential only when it stands for nothing else") {
+    auto credentials = credential_for("acme/pkgs");
+    auto configs_with = [](const std::string& project) {
+        NpmConfigs configs;
+        configs.project = Npmrc::parse(project, "/p/.npmrc");
+        configs.user = Npmrc::parse("", "/home/u/.npmrc");
+        return configs;
+    };
+    NpmEnvironment environment(std::vector<std::string>{});
+    auto ours = configs_with("//f.feedz.io/acme/pkgs/npm/:_auth=${FEEDZ_NPM_AUTH?}\n");
+    auto variables = npm_placeholder_variables(ours, environment, credentials);
+    REQUIRE(variables.size() == 1);
+    CHECK(std::string(variables[0].view().data()).starts_with("FEEDZ_NPM_AUTH="));
+
+    for (const char* elsewhere : {"//evil.example/:_auth=${FEEDZ_NPM_AUTH}\n",
+                                  "//f.feedz.io/acme/pkgs/npm/:_authToken=${FEEDZ_NPM_AUTH}\n"}) {
+        INFO(elsewhere);
+        auto shared = configs_with(
+            std::string("//f.feedz.io/acme/pkgs/npm/:_auth=${FEEDZ_NPM_AUTH?}\n") + elsewhere);
+        CHECK(npm_placeholder_variables(shared, environment, credentials).empty());
+    }
+}
