@@ -165,6 +165,31 @@ Npmrc merged_npm_userconfig(const Npmrc& user,
     return merged;
 }
 
+bool placeholder_means_one_credential(const std::vector<CredentialPlaceholder>& found,
+                                      const CredentialPlaceholder& placeholder,
+                                      std::size_t written,
+                                      const char* files) {
+    std::size_t same_name = 0;
+    bool one_meaning = true;
+    for (const auto& other : found) {
+        if (other.name == placeholder.name) {
+            ++same_name;
+            one_meaning = one_meaning && other.field == placeholder.field
+                          && other.credential->feed.root == placeholder.credential->feed.root;
+        }
+    }
+    if (one_meaning && written == same_name) {
+        return true;
+    }
+    std::fprintf(stderr,
+                 "feedz-agent: warning: ${%s} in your %s files stands for more than %s's "
+                 "credential, so exec leaves it unset; give it a variable of its own\n",
+                 placeholder.name.c_str(),
+                 files,
+                 placeholder.credential->feed.npm_url().c_str());
+    return false;
+}
+
 std::vector<SecretString>
 npm_placeholder_variables(const NpmConfigs& configs,
                           const NpmEnvironment& environment,
@@ -175,13 +200,7 @@ npm_placeholder_variables(const NpmConfigs& configs,
     }
 
     // Every ${NAME} on a credential key of a covered feed, with what it would be set to.
-    struct Reference {
-        std::string name;
-        std::string key; // "_auth", "_authToken", ...
-        const NpmFeedCredential* credential;
-    };
-
-    std::vector<Reference> references;
+    std::vector<CredentialPlaceholder> references;
     for (const auto& entry : configs.project->entries()) {
         if (!entry.top_level()) {
             continue;
@@ -206,17 +225,6 @@ npm_placeholder_variables(const NpmConfigs& configs,
         if (!safe_secret_variable_name(name) || environment.get(name)) {
             continue; // not a variable we put a credential into, or the user's own value wins
         }
-        // The name must stand only on this feed's credential keys: anywhere else (another
-        // registry's key, another feed's) npm would send the token there too.
-        std::size_t found = 0;
-        bool one_meaning = true;
-        for (const auto& other : references) {
-            if (other.name == name) {
-                ++found;
-                one_meaning = one_meaning && other.key == reference.key
-                              && other.credential->feed.root == reference.credential->feed.root;
-            }
-        }
         std::size_t written = 0;
         for (const Npmrc* file : configs.files()) {
             for (const auto& placeholder : npm_placeholders(file->text().view())) {
@@ -225,16 +233,10 @@ npm_placeholder_variables(const NpmConfigs& configs,
                 }
             }
         }
-        if (!one_meaning || written != found) {
-            std::fprintf(stderr,
-                         "feedz-agent: warning: ${%s} in your npm config files stands for more "
-                         "than %s's credential, so exec leaves it unset; give it a variable of "
-                         "its own\n",
-                         name.c_str(),
-                         reference.credential->feed.npm_url().c_str());
+        if (!placeholder_means_one_credential(references, reference, written, "npm config")) {
             continue;
         }
-        const std::string& key = reference.key;
+        const std::string& key = reference.field;
         SecretString value;
         if (key == "_auth") {
             value = npm_basic_auth(reference.credential->secret.view());

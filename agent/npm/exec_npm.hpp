@@ -59,6 +59,22 @@ npm_placeholder_variables(const NpmConfigs& configs,
                           const NpmEnvironment& environment,
                           const std::vector<NpmFeedCredential>& credentials);
 
+// A ${NAME} that a config file puts on a covered feed's credential: what exec would set.
+struct CredentialPlaceholder {
+    std::string name;
+    std::string field; // "_auth", "npmAuthIdent", ...: decides the value
+    const NpmFeedCredential* credential = nullptr;
+};
+
+// Whether exec may fill `placeholder`: every placeholder of its name in `found` is for the same
+// feed and field, and the config files hold no other (`written` counts them all); anywhere else
+// (another registry, another feed) the client would send the token too. Warns on stderr when
+// not, naming `files`.
+bool placeholder_means_one_credential(const std::vector<CredentialPlaceholder>& found,
+                                      const CredentialPlaceholder& placeholder,
+                                      std::size_t written,
+                                      const char* files);
+
 // Whether exec may put a credential into the variable `name`: an identifier, and none that
 // changes how programs run (LD_PRELOAD=<token> would make the dynamic loader print the token
 // on every start).

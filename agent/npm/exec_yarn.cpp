@@ -16,13 +16,6 @@ bool same_registry(std::string_view a, std::string_view b) {
     return yarn_registry_key(a) == yarn_registry_key(b);
 }
 
-// One ${NAME} that an auth field of a covered registry names.
-struct Reference {
-    std::string name;
-    bool ident = false; // npmAuthIdent (the token); else npmAuthToken (left empty)
-    const NpmFeedCredential* credential = nullptr;
-};
-
 // How often `${name` stands in `text` as an expansion (${NAME}, ${NAME-…}, ${NAME:-…}).
 std::size_t expansions_of(std::string_view text, const std::string& name) {
     std::string needle = "${" + name;
@@ -38,14 +31,13 @@ std::size_t expansions_of(std::string_view text, const std::string& name) {
     return count;
 }
 
-void add_references(std::vector<Reference>& references,
+void add_references(std::vector<CredentialPlaceholder>& references,
                     const YarnEntry& entry,
                     const NpmFeedCredential& credential) {
     for (const char* field : {"npmAuthToken", "npmAuthIdent"}) {
         if (const auto* value = entry.field(field)) {
             if (auto name = yarn_variable(*value)) {
-                references.push_back(
-                    {*name, std::string_view(field) == "npmAuthIdent", &credential});
+                references.push_back({*name, field, &credential});
             }
         }
     }
@@ -112,7 +104,7 @@ std::vector<SecretString> yarn_auth_variables(const std::vector<YarnRc>& configs
                                               const NpmEnvironment& environment,
                                               const std::vector<NpmFeedCredential>& credentials,
                                               const std::vector<SecretString>& taken) {
-    std::vector<Reference> references;
+    std::vector<CredentialPlaceholder> references;
     for (const auto& config : configs) {
         for (const auto& credential : credentials) {
             for (const auto& entry : config.entries("npmRegistries")) {
@@ -144,33 +136,16 @@ std::vector<SecretString> yarn_auth_variables(const std::vector<YarnRc>& configs
             || std::any_of(taken.begin(), taken.end(), taken_by)) {
             continue; // not a variable we put a credential into, or the user's own value wins
         }
-        // The name must stand only where it was found for one feed's credential: anywhere else
-        // (another registry, another feed, the top level) yarn would send the token there too.
-        std::size_t found = 0;
-        bool one_meaning = true;
-        for (const auto& other : references) {
-            if (other.name == name) {
-                ++found;
-                one_meaning = one_meaning && other.ident == reference.ident
-                              && other.credential->feed.root == reference.credential->feed.root;
-            }
-        }
         std::size_t written = 0;
         for (const auto& config : configs) {
             written += expansions_of(config.text().view(), name);
         }
-        if (!one_meaning || written != found) {
-            std::fprintf(stderr,
-                         "feedz-agent: warning: ${%s} in your .yarnrc.yml files stands for more "
-                         "than %s's credential, so exec leaves it unset; give each feed's entry "
-                         "a variable of its own\n",
-                         name.c_str(),
-                         reference.credential->feed.npm_url().c_str());
+        if (!placeholder_means_one_credential(references, reference, written, ".yarnrc.yml")) {
             continue;
         }
-        variables.push_back(reference.ident ? environment_entry(name + "=feedz:",
-                                                                reference.credential->secret.view())
-                                            : environment_entry(name + "=", ""));
+        variables.push_back(reference.field == "npmAuthIdent" ? environment_entry(
+                                name + "=feedz:", reference.credential->secret.view())
+                                                              : environment_entry(name + "=", ""));
     }
     return variables;
 }
