@@ -352,7 +352,19 @@ bool scope_covers(std::string_view scope, std::string_view url) {
         return false;
     }
     if (url.starts_with(scope)) {
-        return true;
+        // Only a URL in normal form: "…/acme/pkgs/../other/" starts with the scope but names
+        // another feed. Dot segments, escapes and backslashes are what normalising changes
+        // after a matching prefix; URLs without them need no second look.
+        std::string_view rest = url.substr(scope.size());
+        bool plain = rest.find("/.") == std::string_view::npos && !rest.starts_with('.')
+                     && rest.find('%') == std::string_view::npos
+                     && rest.find('\\') == std::string_view::npos
+                     && rest.find("//") == std::string_view::npos;
+        if (plain) {
+            return true;
+        }
+        auto normal = normalize_url(url);
+        return normal && normal->text == url;
     }
     // "https://h/acme/pkgs" names the feed root itself.
     return scope.size() == url.size() + 1 && scope.back() == '/' && scope.starts_with(url);

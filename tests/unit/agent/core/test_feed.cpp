@@ -390,6 +390,17 @@ TEST_CASE("scope_covers: matching is by whole path segments", "[core][feed]") {
     CHECK_FALSE(scope_covers(scope, "https://h.example/other/pkgs/"));
 }
 
+TEST_CASE("scope_covers: a URL that normalises out of the scope is not covered", "[core][feed]") {
+    const std::string scope = "https://h.example/acme/pkgs/";
+    CHECK_FALSE(scope_covers(scope, "https://h.example/acme/pkgs/../other/npm/"));
+    CHECK_FALSE(scope_covers(scope, "https://h.example/acme/pkgs/ns/../../x/index.json"));
+    CHECK_FALSE(scope_covers(scope, "https://h.example/acme/pkgs/%2e%2e/other/"));
+    CHECK_FALSE(scope_covers(scope, "https://h.example/acme/pkgs/..\\other/"));
+    // Dots and escapes that stay inside are fine.
+    CHECK(scope_covers(scope, "https://h.example/acme/pkgs/npm/.well-known"));
+    CHECK(scope_covers(scope, "https://h.example/acme/pkgs/npm/@acme%2fhello"));
+}
+
 TEST_CASE("scope_covers: an origin scope covers everything on its host", "[core][feed]") {
     const std::string scope = "https://h.example/";
     CHECK(scope_covers(scope, "https://h.example/"));
