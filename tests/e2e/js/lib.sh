@@ -32,3 +32,15 @@ js_setup() {
     # feed's CA) out, as npm_setup does for npm.
     export PREFIX=$TEST_ROOT/prefix
 }
+
+# js_feed: starts the test feed with acme/pkgs holding @acme/hello 1.0.0, and makes the tokens
+# READ (read) and WRITE (read-write); sets FEED and REGISTRY. After js_setup.
+js_feed() {
+    start_test_feed --revocation-delay 1
+    feed_admin repo create acme/pkgs
+    feed_npm_package acme/pkgs @acme/hello 1.0.0
+    feed_token READ dev read
+    feed_token WRITE ci read-write
+    FEED=${FEED_URL}acme/pkgs/
+    REGISTRY=${FEED}npm/
+}

@@ -22,13 +22,7 @@ require_js_client pnpm
 run_inside_test_keyring "$@"
 use_throwaway_home
 js_setup
-start_test_feed --revocation-delay 1
-feed_admin repo create acme/pkgs
-feed_npm_package acme/pkgs @acme/hello 1.0.0
-feed_token READ dev read
-feed_token WRITE ci read-write
-FEED=${FEED_URL}acme/pkgs/
-REGISTRY=${FEED}npm/
+js_feed
 NERF=${REGISTRY#https:}
 AUTH_INI=$XDG_CONFIG_HOME/pnpm/auth.ini
 HELPERS=$XDG_DATA_HOME/feedz-agent/pnpm-token-helpers
